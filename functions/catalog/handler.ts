@@ -1,0 +1,35 @@
+import { writeContextOf } from '../shared/http/context';
+import { createHttpHandler } from '../shared/http/app';
+import { catalogRoutes } from './routes';
+import { createProduct, deleteProduct, getProduct, listProducts, restoreProduct, toProduct, updateProduct } from './products';
+
+export const handler = createHttpHandler(catalogRoutes, {
+  createProduct: async (req) => {
+    const product = await createProduct(req.body, writeContextOf(req));
+    return { status: 201, body: product, headers: { location: `/admin/v1/products/${product.id}` } };
+  },
+  listProducts: async (req) => {
+    const page = await listProducts(req.query, 'admin.products');
+    return { status: 200, body: { items: page.items.map(toProduct), nextCursor: page.nextCursor } };
+  },
+  getProduct: async (req) => ({ status: 200, body: await getProduct(req.params.id) }),
+  updateProduct: async (req) => ({
+    status: 200,
+    body: await updateProduct(req.params.id, req.body, req.ifMatch, writeContextOf(req)),
+  }),
+  deleteProduct: async (req) => {
+    await deleteProduct(req.params.id, req.ifMatch, writeContextOf(req));
+    return { status: 204, body: undefined };
+  },
+  restoreProduct: async (req) => ({
+    status: 200,
+    body: await restoreProduct(req.params.id, req.ifMatch, writeContextOf(req)),
+  }),
+  partnerListProducts: async (req) => {
+    const page = await listProducts({ ...req.query, status: 'active', includeDeleted: false }, 'partner.products');
+    const items = page.items.map(({ id, sku, name, description, price, onHand, reserved }) => ({
+      id, sku, name, ...(description === undefined ? {} : { description }), price, available: onHand - reserved,
+    }));
+    return { status: 200, body: { items, nextCursor: page.nextCursor } };
+  },
+});

@@ -1,0 +1,261 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
+import { documentClient, tableName } from '../shared/db';
+import { DELETED, GSI1, GSI2, LIVE, productKeys, uniqueKeys } from '../shared/keys';
+import type { Money } from '../shared/money';
+import { buildUpdate, type UpdateParts } from '../shared/update-expression';
+import { stampOf, type WriteContext } from '../shared/write-context';
+import type { ProductStatus } from './schemas';
+
+/** A product as stored (flat stock counters so conditions can compare them). */
+export interface ProductRecord {
+  id: string;
+  sku: string;
+  name: string;
+  description?: string;
+  price: Money;
+  status: ProductStatus;
+  onHand: number;
+  reserved: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+  requestId: string;
+  sourceIp: string;
+  deletedAt?: string;
+  deletedBy?: string;
+}
+
+const ENTITY = 'product';
+
+function toRecord(item: Record<string, unknown>): ProductRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, entityType: _e, ...record } = item;
+  return record as unknown as ProductRecord;
+}
+
+function indexKeys(status: ProductStatus, liveness: typeof LIVE | typeof DELETED, id: string) {
+  return { ...productKeys.byStatus(status, liveness, id), ...productKeys.all(liveness, id) };
+}
+
+/** Conditional-write failures come back with the item DynamoDB compared against. */
+function rethrow(error: unknown): never {
+  if (error instanceof ConditionalCheckFailedException) throw new ConditionFailed(error.Item as Record<string, unknown> | undefined);
+  throw error;
+}
+
+function skuTaken(error: unknown, uniqueIndex: number): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[uniqueIndex]?.Code === 'ConditionalCheckFailed'
+  );
+}
+
+function uniqueSkuItem(sku: string, productId: string, ctx: WriteContext) {
+  return { ...uniqueKeys.sku(sku), entityType: 'unique', kind: 'sku', value: sku, ownerId: productId, ...stampOf(ctx) };
+}
+
+/** Creates the product and claims its SKU in one transaction. */
+export async function insertProduct(product: ProductRecord, ctx: WriteContext): Promise<void> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...productKeys.byId(product.id), ...indexKeys(product.status, LIVE, product.id), entityType: ENTITY, ...product },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: uniqueSkuItem(product.sku, product.id, ctx),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (skuTaken(error, 1)) throw new UniqueValueTaken('sku');
+    throw error;
+  }
+}
+
+export async function findProduct(id: string): Promise<ProductRecord | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName(), Key: productKeys.byId(id), ConsistentRead: true }),
+  );
+  return Item ? toRecord(Item) : undefined;
+}
+
+export interface ProductQuery {
+  status?: ProductStatus;
+  includeDeleted: boolean;
+  limit: number;
+  startKey?: Record<string, unknown>;
+}
+
+/** One Query on gsi1 (by status) or gsi2 (all); live items sort first, deleted ones after. */
+export async function queryProducts(query: ProductQuery): Promise<{ items: ProductRecord[]; lastKey?: Record<string, unknown> }> {
+  const byStatus = query.status !== undefined;
+  const [pkName, skName] = byStatus ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
+  const partition = byStatus ? productKeys.byStatusPartition(query.status!) : productKeys.allPartition();
+  const { Items, LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: byStatus ? GSI1 : GSI2,
+      KeyConditionExpression: query.includeDeleted ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :live)',
+      ExpressionAttributeNames: query.includeDeleted ? { '#pk': pkName } : { '#pk': pkName, '#sk': skName },
+      ExpressionAttributeValues: query.includeDeleted ? { ':pk': partition } : { ':pk': partition, ':live': productKeys.liveSortPrefix() },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: query.startKey,
+    }),
+  );
+  return { items: (Items ?? []).map(toRecord), lastKey: LastEvaluatedKey };
+}
+
+export interface ProductChanges {
+  name?: string;
+  description?: string | null;
+  price?: Money;
+  status?: ProductStatus;
+}
+
+function changeSet(changes: ProductChanges, ctx: WriteContext) {
+  const set: Record<string, unknown> = { ...stampOf(ctx), name: changes.name, price: changes.price };
+  if (changes.description !== undefined && changes.description !== null) set.description = changes.description;
+  if (changes.status !== undefined) {
+    set.status = changes.status;
+    set.gsi1pk = productKeys.byStatusPartition(changes.status);
+  }
+  const remove = changes.description === null ? ['description'] : [];
+  return { set, remove };
+}
+
+const LIVE_PRODUCT = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
+
+/** One UpdateItem under `condition` (and, when given, the caller's version); returns the new item. */
+async function conditionalUpdate(
+  id: string,
+  update: UpdateParts,
+  condition: string,
+  expectedVersion: number | undefined,
+): Promise<ProductRecord> {
+  try {
+    const { Attributes } = await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: productKeys.byId(id),
+        ...update,
+        ExpressionAttributeValues: {
+          ...update.ExpressionAttributeValues,
+          ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+        },
+        ConditionExpression: condition + (expectedVersion === undefined ? '' : ' AND version = :expected'),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return toRecord(Attributes!);
+  } catch (error) {
+    rethrow(error);
+  }
+}
+
+export function updateProduct(
+  id: string,
+  changes: ProductChanges,
+  expectedVersion: number | undefined,
+  ctx: WriteContext,
+): Promise<ProductRecord> {
+  const { set, remove } = changeSet(changes, ctx);
+  return conditionalUpdate(id, buildUpdate({ set, remove, increment: { version: 1 } }), LIVE_PRODUCT, expectedVersion);
+}
+
+/**
+ * A SKU change moves the uniqueness claim: release the old SKU, claim the new one and update the
+ * product in one transaction, conditioned on the version the caller read.
+ */
+export async function updateProductWithSku(
+  current: ProductRecord,
+  newSku: string,
+  changes: ProductChanges,
+  ctx: WriteContext,
+): Promise<ProductRecord> {
+  const { set, remove } = changeSet(changes, ctx);
+  set.sku = newSku;
+  set.version = current.version + 1;
+  const update = buildUpdate({ set, remove });
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: productKeys.byId(current.id),
+              ...update,
+              ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
+              ConditionExpression: `${LIVE_PRODUCT} AND version = :expected`,
+            },
+          },
+          {
+            Delete: {
+              TableName: tableName(),
+              Key: uniqueKeys.sku(current.sku),
+              ConditionExpression: 'ownerId = :owner',
+              ExpressionAttributeValues: { ':owner': current.id },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: uniqueSkuItem(newSku, current.id, ctx),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (skuTaken(error, 2)) throw new UniqueValueTaken('sku');
+    if (error instanceof TransactionCanceledException) throw new ConditionFailed(undefined);
+    throw error;
+  }
+  const next: ProductRecord = { ...current, ...stampOf(ctx), sku: newSku, version: current.version + 1 };
+  if (changes.name !== undefined) next.name = changes.name;
+  if (changes.price !== undefined) next.price = changes.price;
+  if (changes.status !== undefined) next.status = changes.status;
+  if (changes.description === null) delete next.description;
+  else if (changes.description !== undefined) next.description = changes.description;
+  return next;
+}
+
+/** Soft delete: the item stays (and keeps its SKU) but moves to the deleted end of every list. */
+export function markProductDeleted(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<ProductRecord> {
+  const update = buildUpdate({
+    set: {
+      ...stampOf(ctx),
+      deletedAt: ctx.at,
+      deletedBy: ctx.actor,
+      gsi1sk: productKeys.sortKeyOf(DELETED, id),
+      gsi2sk: productKeys.sortKeyOf(DELETED, id),
+    },
+    increment: { version: 1 },
+  });
+  return conditionalUpdate(id, update, LIVE_PRODUCT, expectedVersion);
+}
+
+export function markProductRestored(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<ProductRecord> {
+  const update = buildUpdate({
+    set: { ...stampOf(ctx), gsi1sk: productKeys.sortKeyOf(LIVE, id), gsi2sk: productKeys.sortKeyOf(LIVE, id) },
+    remove: ['deletedAt', 'deletedBy'],
+    increment: { version: 1 },
+  });
+  return conditionalUpdate(id, update, 'attribute_exists(deletedAt)', expectedVersion);
+}

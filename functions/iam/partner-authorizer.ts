@@ -1,0 +1,36 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { logger } from '../shared/logger';
+import { keyRefusal, parseKey, secretMatches } from './api-keys';
+import { findApiKey } from './partner-repository';
+
+/**
+ * REST API Lambda authorizer (REQUEST type, identity source `x-api-key`). Resolves the key to its
+ * partner, scopes and usage-plan key; scope checks per route happen in the module Lambda, which
+ * knows the route table. Throwing "Unauthorized" is how API Gateway is told to answer 401.
+ */
+export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const header = event.headers?.['x-api-key'] ?? event.headers?.['X-Api-Key'];
+  const parsed = parseKey(header);
+  if (!parsed) return refuse(event, 'malformed or missing key');
+  const record = await findApiKey(parsed.keyId);
+  if (!record || !secretMatches(parsed.secret, record.secretHash)) return refuse(event, 'unknown key');
+  const refusal = keyRefusal(record, new Date());
+  if (refusal) return refuse(event, `${refusal} key ${record.prefix}`);
+
+  // Allow the whole API so a cached decision serves every route; the module checks the scope.
+  const [apiArn, stage] = event.methodArn.split('/');
+  return {
+    principalId: `partner:${record.partnerId}`,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${apiArn}/${stage}/*` }],
+    },
+    context: { partnerId: record.partnerId, keyId: record.keyId, scopes: record.scopes.join(' ') },
+    ...(record.usageIdentifierKey ? { usageIdentifierKey: record.usageIdentifierKey } : {}),
+  };
+}
+
+function refuse(event: APIGatewayRequestAuthorizerEvent, reason: string): never {
+  logger.warn('Partner key refused', { reason, path: event.path, method: event.httpMethod });
+  throw new Error('Unauthorized');
+}

@@ -1,0 +1,7 @@
+/** Who is calling. `actor` is the form written to `updatedBy` and the audit log. */
+export type Principal =
+  | { kind: 'staff'; id: string; email: string; roles: string[]; grants: string[]; actor: `staff:${string}` }
+  | { kind: 'partner'; id: string; keyId: string; scopes: string[]; actor: `partner:${string}` };
+
+export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
+export type PartnerPrincipal = Extract<Principal, { kind: 'partner' }>;

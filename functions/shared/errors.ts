@@ -1,0 +1,46 @@
+/**
+ * Domain and HTTP errors. Use cases throw these; the one error handler of the HTTP stack
+ * (functions/shared/http/problem.ts) turns them into RFC 9457 problem+json responses.
+ */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+const PROBLEM_BASE = 'https://backoffice.example.com/problems/';
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly slug: string,
+    readonly extras: { errors?: FieldError[]; headers?: Record<string, string>; [key: string]: unknown } = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+
+  get type(): string {
+    return PROBLEM_BASE + this.slug;
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new HttpProblem(400, 'Bad Request', detail, 'invalid-request', errors ? { errors } : {});
+export const unauthorized = (detail = 'Missing or invalid credentials') =>
+  new HttpProblem(401, 'Unauthorized', detail, 'unauthorized', { headers: { 'WWW-Authenticate': 'Bearer' } });
+export const forbidden = (detail = 'You are not allowed to do this') =>
+  new HttpProblem(403, 'Forbidden', detail, 'forbidden');
+export const notFound = (what: string) => new HttpProblem(404, 'Not Found', `${what} not found`, 'not-found');
+export const conflict = (detail: string, slug = 'conflict') => new HttpProblem(409, 'Conflict', detail, slug);
+export const preconditionFailed = (detail: string) =>
+  new HttpProblem(412, 'Precondition Failed', detail, 'precondition-failed');
+export const payloadTooLarge = (limit: number) =>
+  new HttpProblem(413, 'Payload Too Large', `The request body exceeds ${limit} bytes`, 'payload-too-large');
+export const unsupportedMediaType = (detail = 'The request body must be application/json') =>
+  new HttpProblem(415, 'Unsupported Media Type', detail, 'unsupported-media-type');
+export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
+  new HttpProblem(429, 'Too Many Requests', detail, 'rate-limited', {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });

@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import { badRequest, type FieldError } from '../errors';
+
+/** zod issues → RFC 9457 `errors: [{path, message}]`, one entry per offending field. */
+export function fieldErrors(error: z.ZodError, location: string): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    const base = [location, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ path: `${base}.${key}`, message: 'Unknown field' });
+    } else {
+      errors.push({ path: base, message: issue.message });
+    }
+  }
+  return errors;
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown, location: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(`The request ${location} is invalid`, fieldErrors(result.error, location));
+  return result.data;
+}

@@ -1,0 +1,33 @@
+/**
+ * Four projects (DESIGN §11). swc transforms TypeScript (type checking is `npm run typecheck`);
+ * middy 7 ships ESM only, so it is mapped to its entry file and transformed too.
+ */
+const shared = {
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  moduleNameMapper: { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/dynamo-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/dynamo-global-teardown.ts',
+    },
+    { ...shared, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/e2e-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/e2e-global-teardown.ts',
+    },
+  ],
+};
