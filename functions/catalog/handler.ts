@@ -1,3 +1,4 @@
+import { requirePermission } from '../shared/auth/authorize';
 import { writeContextOf } from '../shared/http/context';
 import { createHttpHandler } from '../shared/http/app';
 import { catalogRoutes } from './routes';
@@ -9,6 +10,7 @@ export const handler = createHttpHandler(catalogRoutes, {
     return { status: 201, body: product, headers: { location: `/admin/v1/products/${product.id}` } };
   },
   listProducts: async (req) => {
+    if (req.query.includeDeleted) requirePermission(req.principal, 'products:delete');
     const page = await listProducts(req.query, 'admin.products');
     return { status: 200, body: { items: page.items.map(toProduct), nextCursor: page.nextCursor } };
   },

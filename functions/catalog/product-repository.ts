@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
@@ -41,7 +42,8 @@ function indexKeys(status: ProductStatus, liveness: typeof LIVE | typeof DELETED
 
 /** Conditional-write failures come back with the item DynamoDB compared against. */
 function rethrow(error: unknown): never {
-  if (error instanceof ConditionalCheckFailedException) throw new ConditionFailed(error.Item as Record<string, unknown> | undefined);
+  // The document client does not unmarshall the item attached to the error.
+  if (error instanceof ConditionalCheckFailedException) throw new ConditionFailed(error.Item ? unmarshall(error.Item) : undefined);
   throw error;
 }
 

@@ -10,7 +10,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { badRequest, forbidden, HttpProblem, payloadTooLarge, unauthorized, unsupportedMediaType } from '../errors';
-import { grants } from '../auth/permissions';
+import { requirePermission } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { resolveStaffPrincipal } from '../auth/staff-resolver';
 import { optionalEnv } from '../env';
@@ -53,10 +53,7 @@ async function authenticate(route: RouteSpec, event: HttpEvent): Promise<Princip
     const claims = isV2(event) ? event.requestContext.authorizer?.jwt?.claims : undefined;
     if (!claims) throw unauthorized();
     const staff = await resolveStaffPrincipal(claims);
-    if ('authenticated' in route.access) return staff;
-    if (!grants(staff.grants, route.access.permission)) {
-      throw forbidden(`This requires the ${route.access.permission} permission`);
-    }
+    if (!('authenticated' in route.access)) requirePermission(staff, route.access.permission);
     return staff;
   }
   // Partner routes: the REST API's Lambda authorizer has already resolved the key.

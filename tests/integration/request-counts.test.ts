@@ -1,0 +1,54 @@
+import { handler as catalog } from '../../functions/catalog/handler';
+import { catalogRoutes } from '../../functions/catalog/routes';
+import { handler as iam } from '../../functions/iam/handler';
+import { iamRoutes } from '../../functions/iam/routes';
+import { newId } from '../../functions/shared/ids';
+import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
+import { countRequests } from '../support/request-counter';
+import { createStaff } from '../support/staff';
+
+/**
+ * DESIGN §4: every command is one DynamoDB request, every single-resource read one request, every
+ * list one Query. Measured with the staff-role cache warm (it is refreshed at most every 30 s).
+ */
+const counter = countRequests();
+let admin: string;
+
+async function measure(run: () => Promise<unknown>): Promise<string[]> {
+  counter.reset();
+  await run();
+  return counter.commands();
+}
+
+beforeAll(async () => {
+  admin = await createStaff(['admin']);
+  await iam(adminEvent(routeById(iamRoutes, 'getMe'), { staffId: admin }), lambdaContext()); // warm the cache
+});
+
+const call = (operationId: string, options: Parameters<typeof adminEvent>[1] = {}) =>
+  catalog(adminEvent(routeById(catalogRoutes, operationId), { staffId: admin, ...options }), lambdaContext()).then(parse);
+
+it('spends the minimum DynamoDB requests per catalog route', async () => {
+  let id = '';
+  const body = { sku: `RC-${newId()}`, name: 'Counter', price: { amount: 100, currency: 'EUR' } };
+  expect(await measure(async () => (id = (await call('createProduct', { body })).body.id))).toEqual(['TransactWriteItems']);
+  expect(await measure(() => call('getProduct', { params: { id } }))).toEqual(['GetItem']);
+  expect(await measure(() => call('listProducts', { query: { limit: '5' } }))).toEqual(['Query']);
+  expect(await measure(() => call('updateProduct', { params: { id }, body: { name: 'x' }, headers: { 'if-match': '"1"' } }))).toEqual(['UpdateItem']);
+  expect(await measure(() => call('deleteProduct', { params: { id } }))).toEqual(['UpdateItem']);
+  expect(await measure(() => call('restoreProduct', { params: { id } }))).toEqual(['UpdateItem']);
+  // The documented exception: changing the SKU reads the current one, then moves the claim in one transaction.
+  expect(await measure(() => call('updateProduct', { params: { id }, body: { sku: `RC-${newId()}` } }))).toEqual([
+    'GetItem',
+    'TransactWriteItems',
+  ]);
+});
+
+it('answers GET /me from the cached principal without a request', async () => {
+  const res = await measure(async () => {
+    const out = parse(await iam(adminEvent(routeById(iamRoutes, 'getMe'), { staffId: admin }), lambdaContext()));
+    expect(out.status).toBe(200);
+    expect(out.body.permissions).toEqual(['*']);
+  });
+  expect(res).toEqual([]);
+});

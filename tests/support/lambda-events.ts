@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { fullPath, routeKey, type RouteSpec } from '../../functions/shared/http/route';
+
+/** Builds the HTTP API (v2) event API Gateway would send after its JWT authorizer accepted a token. */
+export function adminEvent(
+  route: RouteSpec,
+  options: {
+    staffId?: string;
+    params?: Record<string, string>;
+    query?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  let path = fullPath(route);
+  for (const [name, value] of Object.entries(options.params ?? {})) path = path.replace(`{${name}}`, value);
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const headers: Record<string, string> = {
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...options.headers,
+  };
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers,
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.params ? { pathParameters: options.params } : {}),
+    ...(body === undefined ? {} : { body }),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      requestId: randomUUID(),
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+      http: { method: route.method, path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'jest' },
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: options.staffId === undefined ? (undefined as never) : { claims: { sub: options.staffId, username: options.staffId }, scopes: [] },
+      },
+    },
+  };
+}
+
+export function lambdaContext(name = 'test'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface ParsedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+}
+
+export function parse(result: APIGatewayProxyResult): ParsedResponse {
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  return { status: result.statusCode, headers, body: result.body ? JSON.parse(result.body) : undefined };
+}
+
+export function routeById(routes: readonly RouteSpec[], operationId: string): RouteSpec {
+  const route = routes.find((r) => r.operationId === operationId);
+  if (!route) throw new Error(`No route ${operationId}`);
+  return route;
+}
