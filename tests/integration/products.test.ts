@@ -256,3 +256,20 @@ describe('lists, soft delete and restore', () => {
     expect((await call('createProduct', { body: validProduct({ sku: created.body.sku }) })).status).toBe(409);
   });
 });
+
+describe('response headers', () => {
+  it('allows listed origins only and exposes the ETag and request id', async () => {
+    const allowed = await call('listProducts', { headers: { origin: 'https://admin.example.com' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example.com');
+    expect(allowed.headers['access-control-expose-headers']).toContain('ETag');
+    expect(allowed.headers['x-request-id']).toEqual(expect.any(String));
+    const other = await call('listProducts', { headers: { origin: 'https://evil.example.net' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('adds the request id to error responses too', async () => {
+    const res = await call('getProduct', { params: { id: newId() }, headers: { origin: 'https://admin.example.com' } });
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+    expect(res.headers['access-control-allow-origin']).toBe('https://admin.example.com');
+  });
+});

@@ -23,6 +23,7 @@ export default async function setup(): Promise<void> {
     AUDIT_TABLE_NAME: 'AuditLog-test',
     CURSOR_SIGNING_KEY: randomBytes(32).toString('hex'),
     VALIDATE_RESPONSES: 'true',
+    ALLOWED_ORIGINS: 'https://admin.example.com',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_DEV: 'true',
   });
