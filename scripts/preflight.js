@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Checks what a fresh machine needs before `npm start` / `npm test`, with one clear line per problem.
+const { spawnSync } = require('node:child_process');
+
+const problems = [];
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  problems.push(`Node ${process.versions.node} is running; Node 22.12+ is needed. Run through npm scripts (they use the pinned node from node_modules/.bin) after \`npm ci\`.`);
+}
+const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+const version = /version "(\d+)/.exec(`${java.stderr ?? ''}${java.stdout ?? ''}`);
+if (java.error || java.status !== 0) {
+  problems.push('Java 17+ is needed for DynamoDB Local and was not found. Install it: apt-get install -y openjdk-17-jre-headless');
+} else if (version && Number(version[1]) < 17) {
+  problems.push(`Java ${version[1]} found; DynamoDB Local needs Java 17+. Install openjdk-17-jre-headless.`);
+}
+if (problems.length) {
+  for (const problem of problems) console.error(`✖ ${problem}`);
+  process.exit(1);
+}
