@@ -121,11 +121,12 @@ export function createHttpHandler<const Routes extends readonly RouteSpec[]>(
 
   const core = async (event: HttpEvent, _context: Context): Promise<APIGatewayProxyResult> => {
     const { key, requestId, sourceIp } = describe(event);
+    logger.appendKeys({ requestId, route: key });
     const entry = table.get(key);
     if (!entry) throw new HttpProblem(404, 'Not Found', 'No such route', 'no-route');
     const { route, run } = entry;
     const principal = await authenticate(route, event);
-    logger.appendKeys({ principal: principal.actor, route: key });
+    logger.appendKeys({ principal: principal.actor });
 
     expectJsonBody(route, event);
     const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'params') : undefined;

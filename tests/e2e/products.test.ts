@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+
+/** The products slice over real HTTP through the local gateway (started by the e2e global setup). */
+const baseUrl = process.env.BACKOFFICE_URL!;
+const credentials = JSON.parse(readFileSync(process.env.BACKOFFICE_CREDENTIALS!, 'utf8')) as {
+  tokens: Record<string, string>;
+};
+const adminToken = credentials.tokens['admin@example.com']!;
+const analystToken = credentials.tokens['analyst@example.com']!;
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+}
+
+async function http(method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string>; token?: string } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? adminToken}`, ...options.headers };
+  let body: string | undefined = options.raw;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${baseUrl}/admin/v1${path}`, { method, headers, body });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+function expectProblem(reply: Reply, status: number) {
+  expect(reply.status).toBe(status);
+  expect(reply.headers.get('content-type')).toBe('application/problem+json');
+  expect(reply.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+}
+
+const newProduct = (overrides: Record<string, unknown> = {}) => ({
+  sku: `E2E-${randomUUID().slice(0, 8)}`,
+  name: 'Linen shirt',
+  price: { amount: 5_900, currency: 'EUR' },
+  status: 'active',
+  ...overrides,
+});
+
+describe('bad input gets a problem+json answer', () => {
+  it('malformed JSON → 400', async () => {
+    expectProblem(await http('POST', '/products', { raw: '{"sku":', headers: { 'content-type': 'application/json' } }), 400);
+  });
+
+  it('unknown field → 400 naming the field', async () => {
+    const reply = await http('POST', '/products', { body: newProduct({ status: 'active', owner: 'me' }) });
+    expectProblem(reply, 400);
+    expect(reply.body.errors).toEqual([{ path: 'body.owner', message: 'Unknown field' }]);
+  });
+
+  it('wrong content type → 415', async () => {
+    expectProblem(await http('POST', '/products', { raw: JSON.stringify(newProduct()), headers: { 'content-type': 'text/plain' } }), 415);
+  });
+
+  it('oversized body → 413', async () => {
+    expectProblem(await http('POST', '/products', { body: newProduct({ description: 'x'.repeat(400_000) }) }), 413);
+  });
+
+  it('tampered cursor → 400', async () => {
+    await http('POST', '/products', { body: newProduct() });
+    await http('POST', '/products', { body: newProduct() });
+    const first = await http('GET', '/products?limit=1');
+    expect(first.status).toBe(200);
+    const cursor: string = first.body.nextCursor;
+    expect(cursor).toEqual(expect.any(String));
+    const tampered = cursor.slice(0, -2) + (cursor.endsWith('AA') ? 'BB' : 'AA');
+    expectProblem(await http('GET', `/products?limit=1&cursor=${encodeURIComponent(tampered)}`), 400);
+  });
+
+  it('duplicate SKU → 409', async () => {
+    const product = newProduct();
+    expect((await http('POST', '/products', { body: product })).status).toBe(201);
+    expectProblem(await http('POST', '/products', { body: product }), 409);
+  });
+
+  it('missing permission → 403', async () => {
+    expectProblem(await http('POST', '/products', { body: newProduct(), token: analystToken }), 403);
+  });
+});
+
+describe('versions and races', () => {
+  it('stale If-Match → 412', async () => {
+    const created = await http('POST', '/products', { body: newProduct() });
+    expect(created.headers.get('etag')).toBe('"1"');
+    const id = created.body.id as string;
+    expect((await http('PATCH', `/products/${id}`, { body: { name: 'Second' }, headers: { 'if-match': '"1"' } })).status).toBe(200);
+    expectProblem(await http('PATCH', `/products/${id}`, { body: { name: 'Third' }, headers: { 'if-match': '"1"' } }), 412);
+  });
+
+  it('two concurrent PATCHes of the same version: exactly one succeeds', async () => {
+    const created = await http('POST', '/products', { body: newProduct() });
+    const id = created.body.id as string;
+    const replies = await Promise.all(
+      ['A', 'B'].map((name) => http('PATCH', `/products/${id}`, { body: { name }, headers: { 'if-match': '"1"' } })),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 412]);
+    const read = await http('GET', `/products/${id}`);
+    expect(read.body.version).toBe(2);
+  });
+});
+
+describe('soft delete', () => {
+  it('hides a deleted product from reads and lists, and restores it', async () => {
+    const created = await http('POST', '/products', { body: newProduct({ status: 'archived' }) });
+    const id = created.body.id as string;
+    const listIds = async (query = '') => {
+      const reply = await http('GET', `/products?status=archived&limit=100${query}`);
+      expect(reply.status).toBe(200);
+      return (reply.body.items as { id: string }[]).map((p) => p.id);
+    };
+    expect(await listIds()).toContain(id);
+
+    const deleted = await fetch(`${baseUrl}/admin/v1/products/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(deleted.status).toBe(204);
+    expectProblem(await http('GET', `/products/${id}`), 404);
+    expect(await listIds()).not.toContain(id);
+    expect(await listIds('&includeDeleted=true')).toContain(id);
+
+    const restored = await http('POST', `/products/${id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.body.deletedAt).toBeUndefined();
+    expect((await http('GET', `/products/${id}`)).status).toBe(200);
+    expect(await listIds()).toContain(id);
+  });
+});
+
+describe('API description', () => {
+  it('serves the OpenAPI 3.1 document to any signed-in staff member', async () => {
+    const reply = await http('GET', '/openapi.json', { token: analystToken });
+    expect(reply.status).toBe(200);
+    expect(reply.body.openapi).toBe('3.1.0');
+    expect(Object.keys(reply.body.paths)).toContain('/admin/v1/products/{id}');
+  });
+});
