@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Money } from '../shared/money';
 import { Actor, Id, IncludeDeleted, Pagination, Timestamp } from '../shared/schemas';
 

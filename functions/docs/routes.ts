@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoutes } from '../shared/http/route';
 
 export const docsRoutes = defineRoutes([

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ID_PATTERN } from './ids';
 
 /** Building blocks shared by every module's route schemas. */

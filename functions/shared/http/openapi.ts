@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_BASE_PATH, fullPath, type RouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown>;
