@@ -32,6 +32,12 @@ export async function findApiKey(keyId: string): Promise<ApiKeyRecord | undefine
   return Item as ApiKeyRecord | undefined;
 }
 
+/** A partner by id (one read); the local gateway reads its rate limit and quota as a usage plan. */
+export async function findPartner(id: string): Promise<PartnerRecord | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: partnerKeys.byId(id) }));
+  return Item as PartnerRecord | undefined;
+}
+
 /** Creates a partner together with its first key (used by seeding; the partner CRUD issue extends this). */
 export async function insertPartnerWithKey(partner: PartnerRecord, key: ApiKeyRecord, ctx: WriteContext): Promise<void> {
   await documentClient.send(
