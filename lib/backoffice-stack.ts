@@ -1,0 +1,123 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { routes } from '../functions/routes';
+import { AdminApi } from './constructs/admin-api';
+import { DataTables } from './constructs/data-table';
+import { StaffIdentity } from './constructs/identity';
+import type { ModuleLogLevel } from './constructs/module-function';
+import { BackofficeModules } from './constructs/modules';
+import { PartnerApi, type PartnerTier } from './constructs/partner-api';
+
+/** Deployment settings of the Backoffice stack (read from cdk.json context by bin/backoffice.ts). */
+export interface BackofficeStackProps extends StackProps {
+  /**
+   * Browser origins of the admin frontends (CORS).
+   * @default - none
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Retention of every log group (functions and API access logs).
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level of the functions.
+   * @default 'INFO'
+   */
+  readonly logLevel?: ModuleLogLevel;
+  /**
+   * OAuth redirect URIs of the admin frontends.
+   * @default - see StaffIdentity
+   */
+  readonly oauthCallbackUrls?: readonly string[];
+  /**
+   * OAuth sign-out URIs of the admin frontends.
+   * @default - see StaffIdentity
+   */
+  readonly oauthLogoutUrls?: readonly string[];
+  /**
+   * Prefix of the Cognito hosted sign-in domain.
+   * @default - no hosted domain
+   */
+  readonly authDomainPrefix?: string;
+  /**
+   * Partner tiers (usage plans).
+   * @default DEFAULT_PARTNER_TIERS
+   */
+  readonly partnerTiers?: Readonly<Record<string, PartnerTier>>;
+  /**
+   * WAFv2 web ACL for the partner API stage.
+   * @default - none
+   */
+  readonly partnerWebAclArn?: string;
+}
+
+/** The Backoffice back end (DESIGN §2): composes the constructs; holds no resource definitions itself. */
+export class BackofficeStack extends Stack {
+  public readonly data: DataTables;
+  public readonly identity: StaffIdentity;
+  public readonly modules: BackofficeModules;
+  public readonly adminApi: AdminApi;
+  public readonly partnerApi: PartnerApi;
+
+  constructor(scope: Construct, id: string, props: BackofficeStackProps = {}) {
+    super(scope, id, props);
+    const logRetention = props.logRetention === undefined ? {} : { logRetention: props.logRetention };
+    const accessLogRetention = props.logRetention === undefined ? {} : { accessLogRetention: props.logRetention };
+
+    this.data = new DataTables(this, 'Data');
+
+    this.identity = new StaffIdentity(this, 'Identity', {
+      ...(props.oauthCallbackUrls ? { callbackUrls: props.oauthCallbackUrls } : {}),
+      ...(props.oauthLogoutUrls ? { logoutUrls: props.oauthLogoutUrls } : {}),
+      ...(props.authDomainPrefix ? { domainPrefix: props.authDomainPrefix } : {}),
+    });
+
+    this.modules = new BackofficeModules(this, 'Modules', {
+      table: this.data.table,
+      tableIndexNames: this.data.tableIndexNames,
+      allowedOrigins: props.allowedOrigins ?? [],
+      ...logRetention,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+
+    this.adminApi = new AdminApi(this, 'AdminApi', {
+      routes,
+      functions: this.modules.functions,
+      jwtIssuer: this.identity.issuerUrl,
+      jwtAudience: [this.identity.userPoolClient.userPoolClientId],
+      allowedOrigins: props.allowedOrigins ?? [],
+      ...accessLogRetention,
+    });
+
+    this.partnerApi = new PartnerApi(this, 'PartnerApi', {
+      routes,
+      functions: this.modules.functions,
+      authorizerFunction: this.modules.partnerAuthorizer,
+      ...(props.partnerTiers ? { tiers: props.partnerTiers } : {}),
+      ...(props.partnerWebAclArn ? { webAclArn: props.partnerWebAclArn } : {}),
+      ...accessLogRetention,
+    });
+
+    new CfnOutput(this, 'AdminApiUrl', { value: this.adminApi.url, description: 'Admin API base URL (JWT)' });
+    new CfnOutput(this, 'PartnerApiUrl', { value: this.partnerApi.url, description: 'Partner API base URL (x-api-key)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Staff user pool id' });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.identity.userPoolClient.userPoolClientId,
+      description: 'App client id of the admin frontends (code + PKCE)',
+    });
+    new CfnOutput(this, 'JwtIssuer', { value: this.identity.issuerUrl, description: 'Issuer of staff tokens' });
+    if (this.identity.domain) {
+      new CfnOutput(this, 'HostedSignInUrl', { value: this.identity.domain.baseUrl(), description: 'Cognito hosted sign-in' });
+    }
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'Single table' });
+    new CfnOutput(this, 'AuditTableName', { value: this.data.auditTable.tableName, description: 'Audit log table' });
+    for (const [tier, plan] of Object.entries(this.partnerApi.usagePlans)) {
+      new CfnOutput(this, `PartnerUsagePlan${tier.charAt(0).toUpperCase()}${tier.slice(1)}Id`, {
+        value: plan.usagePlanId,
+        description: `Usage plan of partner tier ${tier}`,
+      });
+    }
+  }
+}

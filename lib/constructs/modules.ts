@@ -1,0 +1,109 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { MODULES, type ModuleName } from '../../functions/shared/http/route';
+import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-function';
+
+/**
+ * What each module may do on the single table (least privilege). Typed over MODULES: a new module
+ * does not compile until its access is declared here.
+ * - docs: serves a bundled document; reads only the caller's staff record to authorize (GetItem).
+ * - iam: staff, roles, partners and keys (reads, lists, transactional writes).
+ * - catalog: products and stock (reads, lists, transactional writes).
+ */
+export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
+  docs: 'getItem',
+  iam: 'readWrite',
+  catalog: 'readWrite',
+};
+
+/** Properties of {@link BackofficeModules}. */
+export interface BackofficeModulesProps {
+  /** The single table every module works on. */
+  readonly table: ITable;
+  /** Its global secondary indexes (modules with `read`/`readWrite` may query them). */
+  readonly tableIndexNames: readonly string[];
+  /**
+   * Browser origins allowed by CORS (passed to the functions as `ALLOWED_ORIGINS`).
+   * @default - none
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Retention of the functions' log groups.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: ModuleLogLevel;
+  /**
+   * Table access per module.
+   * @default MODULE_TABLE_ACCESS
+   */
+  readonly tableAccess?: Readonly<Record<ModuleName, TableAccess>>;
+}
+
+/**
+ * The compute of the back end (DESIGN §2): one {@link ModuleFunction} per module of MODULES, the
+ * partner API-key authorizer, and the generated HMAC key that signs list cursors.
+ */
+export class BackofficeModules extends Construct {
+  /** One function per module. */
+  public readonly functions: Readonly<Record<ModuleName, ModuleFunction>>;
+  /** The partner API's REQUEST authorizer (GetItem on the table only). */
+  public readonly partnerAuthorizer: ModuleFunction;
+  /** The generated HMAC key of list cursors (`CURSOR_SIGNING_KEY`). */
+  public readonly cursorSigningKey: Secret;
+
+  constructor(scope: Construct, id: string, props: BackofficeModulesProps) {
+    super(scope, id);
+    const access = props.tableAccess ?? MODULE_TABLE_ACCESS;
+
+    this.cursorSigningKey = new Secret(this, 'CursorSigningKey', {
+      description: 'HMAC-SHA256 key that makes Backoffice list cursors tamper-evident',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(this.cursorSigningKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The cursor key only makes pagination cursors tamper-evident (it protects no data and grants no access); the functions ' +
+        'receive it at deploy time through a CloudFormation dynamic reference, so rotation is a redeploy (which briefly invalidates ' +
+        'open cursors) rather than a rotation Lambda.',
+    });
+
+    const functions = {} as Record<ModuleName, ModuleFunction>;
+    for (const module of MODULES) {
+      functions[module] = new ModuleFunction(this, `${pascal(module)}Function`, {
+        moduleName: module,
+        table: props.table,
+        tableAccess: access[module],
+        tableIndexNames: props.tableIndexNames,
+        cursorSigningKey: this.cursorSigningKey,
+        allowedOrigins: props.allowedOrigins ?? [],
+        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+        ...(props.logLevel === undefined ? {} : { logLevel: props.logLevel }),
+      });
+    }
+    this.functions = functions;
+
+    this.partnerAuthorizer = new ModuleFunction(this, 'PartnerAuthorizerFunction', {
+      moduleName: 'partner-authorizer',
+      entry: 'functions/iam/partner-authorizer.ts',
+      description: 'Backoffice partner API key authorizer',
+      table: props.table,
+      tableAccess: 'getItem',
+      // Runs before every partner request (no result cache): one GetItem and a hash comparison.
+      timeout: Duration.seconds(5),
+      ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      ...(props.logLevel === undefined ? {} : { logLevel: props.logLevel }),
+    });
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|[-_])([a-z])/g, (_match, _sep: string, letter: string) => letter.toUpperCase());
+}
