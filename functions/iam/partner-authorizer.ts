@@ -9,7 +9,8 @@ import { findApiKey } from './partner-repository';
  * knows the route table. Throwing "Unauthorized" is how API Gateway is told to answer 401.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const header = event.headers?.['x-api-key'] ?? event.headers?.['X-Api-Key'];
+  // REST APIs pass headers in the case the client sent them.
+  const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-api-key')?.[1];
   const parsed = parseKey(header);
   if (!parsed) return refuse(event, 'malformed or missing key');
   const record = await findApiKey(parsed.keyId);

@@ -7,7 +7,8 @@ export interface FieldError {
   message: string;
 }
 
-const PROBLEM_BASE = 'https://backoffice.example.com/problems/';
+/** Base URI of problem `type`s; API Gateway's own error responses use it too. */
+export const PROBLEM_BASE = 'https://backoffice.example.com/problems/';
 
 export class HttpProblem extends Error {
   constructor(

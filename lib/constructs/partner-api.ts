@@ -17,6 +17,8 @@ import {
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+// Same problem type URIs as the functions, so gateway answers look like the functions' own.
+import { PROBLEM_BASE } from '../../functions/shared/errors';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -38,8 +40,6 @@ export const DEFAULT_PARTNER_TIERS: Readonly<Record<string, PartnerTier>> = {
   premium: { rateLimit: 50, burstLimit: 100, dailyQuota: 100_000 },
 };
 
-/** Same problem type URIs as functions/shared/errors.ts, so gateway answers look like the functions' own. */
-const PROBLEM_BASE = 'https://backoffice.example.com/problems/';
 
 /** Properties of {@link PartnerApi}. */
 export interface PartnerApiProps {
