@@ -58,6 +58,12 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
     mkdirSync(path, { recursive: true });
   }
   const child = spawnDynamoDbLocal({ port: options.port, path, sharedDb: true, stdio: 'pipe' });
+  // Never leave Java running: if this process exits without stop() (crash, process.exit), kill it.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

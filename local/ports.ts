@@ -13,11 +13,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** True when something already listens on the port (so we can say so in one clear line). */
+/**
+ * True when something already listens on the port (so we can say so in one clear line). Other
+ * errors (an address family the machine lacks, a privileged port) are left to the real listen.
+ */
 export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', () => resolve(true));
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
     server.listen(port, host, () => server.close(() => resolve(false)));
   });
 }

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../local/ports';
+
+/**
+ * End-to-end tests drive the real local runtime (`npm start`) over HTTP: it is spawned here as a
+ * child process on a free port with a temporary data directory, and the tests find it through
+ * BACKOFFICE_URL / BACKOFFICE_CREDENTIALS / BACKOFFICE_DATA_DIR (workers inherit this environment).
+ * The runtime's own output goes to `runtime.log` next to its data directory.
+ */
+export const READY_LINE = 'Backoffice is ready';
+const READY_TIMEOUT_MS = 120_000;
+const ROOT = resolve(__dirname, '../..');
+
+export interface E2eRuntime {
+  child: ChildProcess;
+  /** Holds `data/` (the runtime's BACKOFFICE_DATA_DIR) and `runtime.log`. */
+  workDir: string;
+}
+
+export default async function setup(): Promise<void> {
+  const port = await freePort();
+  const workDir = mkdtempSync(join(tmpdir(), 'backoffice-e2e-'));
+  const dataDir = join(workDir, 'data');
+  // tsx, run by this Node (22): the same as `node_modules/.bin/tsx --conditions=import local/start.ts --reset`.
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--conditions=import', 'local/start.ts', '--reset'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BACKOFFICE_DATA_DIR: dataDir,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  (globalThis as Record<string, unknown>).__BACKOFFICE_E2E__ = { child, workDir } satisfies E2eRuntime;
+
+  let output = '';
+  const log = createWriteStream(join(workDir, 'runtime.log'));
+  const collect = (chunk: Buffer) => {
+    log.write(chunk);
+    if (output.length < 200_000) output += chunk.toString();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+
+  await new Promise<void>((ready, fail) => {
+    const failWith = (reason: string) => {
+      clearTimeout(timer);
+      child.kill('SIGINT');
+      fail(new Error(`The local runtime did not start: ${reason}\n--- its output ---\n${output}`));
+    };
+    const timer = setTimeout(() => failWith(`no "${READY_LINE}" line within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+    const onData = () => {
+      if (output.split('\n').some((line) => line.trim() === READY_LINE)) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.off('exit', onExit);
+        ready();
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => failWith(`it exited (code ${code}, signal ${signal})`);
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+
+  const credentialsFile = join(dataDir, 'credentials.json');
+  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as {
+    dynamodbEndpoint: string;
+    tableName: string;
+    auditTableName: string;
+  };
+  Object.assign(process.env, {
+    BACKOFFICE_URL: `http://127.0.0.1:${port}`,
+    BACKOFFICE_CREDENTIALS: credentialsFile,
+    BACKOFFICE_DATA_DIR: dataDir,
+    // So tests can arrange data through the repositories, against the runtime's DynamoDB Local.
+    AWS_ENDPOINT_URL_DYNAMODB: credentials.dynamodbEndpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: credentials.tableName,
+    AUDIT_TABLE_NAME: credentials.auditTableName,
+  });
+}
