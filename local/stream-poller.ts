@@ -308,8 +308,14 @@ export class StreamPoller {
     return checkpoint;
   }
 
+  /** Writes this poller's consumers' checkpoints, keeping other entries of the file as they are. */
   private saveCheckpoints(): void {
-    writeFileAtomic(this.checkpointPath, JSON.stringify(this.checkpoints, null, 2));
+    const onDisk = readJsonFile<Checkpoints>(this.checkpointPath) ?? {};
+    for (const name of this.consumers.keys()) {
+      const checkpoint = this.checkpoints[name];
+      if (checkpoint) onDisk[name] = checkpoint;
+    }
+    writeFileAtomic(this.checkpointPath, JSON.stringify(onDisk, null, 2));
   }
 
   private async run(state: ConsumerState): Promise<void> {
