@@ -4,11 +4,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { issueKey } from '../../functions/iam/api-keys';
-import { insertPartnerWithKey } from '../../functions/iam/partner-repository';
 import { newId } from '../../functions/shared/ids';
 import { ADMIN_CORS_ALLOW_HEADERS, ADMIN_CORS_EXPOSE_HEADERS } from '../../lib/constructs/admin-api';
 import { freePort } from '../../local/ports';
-import { adminToken, api, baseUrl, credentials, decodeJwt, localSigningKey, partnerKey, signJwt, type ApiReply } from '../support/e2e-client';
+import {
+  adminToken,
+  api,
+  baseUrl,
+  credentials,
+  decodeJwt,
+  localSigningKey,
+  partnerKey,
+  signJwt,
+  useRuntimeTables,
+  type ApiReply,
+} from '../support/e2e-client';
 
 /** The contract of the local runtime (DESIGN §10) and its API Gateway semantics, over real HTTP. */
 jest.setTimeout(60_000);
@@ -190,6 +200,8 @@ describe('CORS (admin API)', () => {
 describe('usage plans (partner API)', () => {
   /** A partner of its own with the given limits, so the test is deterministic. */
   async function partnerWith(rateLimit: { requestsPerSecond: number; burst: number }, dailyQuota: number): Promise<string> {
+    useRuntimeTables();
+    const { insertPartnerWithKey } = await import('../../functions/iam/partner-repository');
     const at = new Date().toISOString();
     const id = newId();
     const key = issueKey();

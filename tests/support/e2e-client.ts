@@ -14,6 +14,9 @@ export interface LocalCredentialsFile {
   issuer: string;
   staff: Record<string, { id: string; roles: string[] }>;
   partners: Record<string, { id: string }>;
+  dynamodbEndpoint: string;
+  tableName: string;
+  auditTableName: string;
 }
 
 export function baseUrl(): string {
@@ -97,4 +100,21 @@ export function localSigningKey(): { key: KeyObject; kid: string } {
     privateJwk: Record<string, string>;
   };
   return { key: createPrivateKey({ key: stored.privateJwk, format: 'jwk' }), kid: stored.kid };
+}
+
+/**
+ * Points this test file's environment at the runtime's DynamoDB Local and tables, so tests can
+ * arrange data through the repositories. Call it before loading any repository (load them with
+ * `await import(...)` afterwards); jest gives each test file its own copy of process.env.
+ */
+export function useRuntimeTables(): void {
+  const file = credentials();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: file.dynamodbEndpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: file.tableName,
+    AUDIT_TABLE_NAME: file.auditTableName,
+  });
 }

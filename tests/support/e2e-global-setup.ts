@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../local/ports';
@@ -67,22 +67,11 @@ export default async function setup(): Promise<void> {
     child.once('exit', onExit);
   });
 
-  const credentialsFile = join(dataDir, 'credentials.json');
-  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as {
-    dynamodbEndpoint: string;
-    tableName: string;
-    auditTableName: string;
-  };
+  // Only BACKOFFICE_* names: jest runs every project's global setup in one process, and workers of
+  // other projects (integration) must keep their own AWS_* and TABLE_NAME.
   Object.assign(process.env, {
     BACKOFFICE_URL: `http://127.0.0.1:${port}`,
-    BACKOFFICE_CREDENTIALS: credentialsFile,
+    BACKOFFICE_CREDENTIALS: join(dataDir, 'credentials.json'),
     BACKOFFICE_DATA_DIR: dataDir,
-    // So tests can arrange data through the repositories, against the runtime's DynamoDB Local.
-    AWS_ENDPOINT_URL_DYNAMODB: credentials.dynamodbEndpoint,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_NAME: credentials.tableName,
-    AUDIT_TABLE_NAME: credentials.auditTableName,
   });
 }
