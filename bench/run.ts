@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SINGLE_TABLE } from '../lib/schema/tables';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, startDynamoDbLocal } from '../local/dynamodb';
+import { installModuleHooks } from '../local/module-hooks';
 import { freePort } from '../local/ports';
 import { MODULES } from '../functions/shared/http/route';
 import { bundle, type BundleResult } from './bundles';
@@ -56,6 +57,7 @@ async function measureBundlesAndInit() {
 }
 
 async function measureLatency() {
+  installModuleHooks(); // handlers import ESM-only middy; see local/module-hooks.ts
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   try {
     Object.assign(process.env, {
