@@ -1,10 +1,12 @@
 /**
- * Four projects (DESIGN §11). swc transforms TypeScript (type checking is `npm run typecheck`);
- * middy 7 ships ESM only, so it is mapped to its entry file and transformed too.
+ * Four projects (DESIGN §11). ts-jest transpiles without type checking (`isolatedModules`;
+ * type checking is `npm run typecheck`); middy 7 ships ESM only, so it is mapped to its entry file
+ * and transpiled to CommonJS too. (Not @swc/jest or jest 30: the registry serves no lockfile
+ * entries for their other platforms' native binaries, which breaks `npm ci`.)
  */
 const shared = {
   transform: {
-    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.(t|j)sx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   moduleNameMapper: { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
