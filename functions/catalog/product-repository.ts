@@ -6,6 +6,7 @@ import { documentClient, tableName } from '../shared/db';
 import { DELETED, GSI1, GSI2, LIVE, productKeys, uniqueKeys } from '../shared/keys';
 import type { Money } from '../shared/money';
 import { buildUpdate, type UpdateParts } from '../shared/update-expression';
+import { claimFailedAt, claimPut, insertWithClaims, type UniqueClaim } from '../shared/unique-repository';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { ProductStatus } from './schemas';
 
@@ -47,44 +48,14 @@ function rethrow(error: unknown): never {
   throw error;
 }
 
-function skuTaken(error: unknown, uniqueIndex: number): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[uniqueIndex]?.Code === 'ConditionalCheckFailed'
-  );
-}
-
-function uniqueSkuItem(sku: string, productId: string, ctx: WriteContext) {
-  return { ...uniqueKeys.sku(sku), entityType: 'unique', kind: 'sku', value: sku, ownerId: productId, ...stampOf(ctx) };
+function skuClaim(sku: string, productId: string): UniqueClaim {
+  return { key: uniqueKeys.sku(sku), field: 'sku', value: sku, ownerId: productId };
 }
 
 /** Creates the product and claims its SKU in one transaction. */
-export async function insertProduct(product: ProductRecord, ctx: WriteContext): Promise<void> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...productKeys.byId(product.id), ...indexKeys(product.status, LIVE, product.id), entityType: ENTITY, ...product },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: uniqueSkuItem(product.sku, product.id, ctx),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (skuTaken(error, 1)) throw new UniqueValueTaken('sku');
-    throw error;
-  }
+export function insertProduct(product: ProductRecord, ctx: WriteContext): Promise<void> {
+  const item = { ...productKeys.byId(product.id), ...indexKeys(product.status, LIVE, product.id), entityType: ENTITY, ...product };
+  return insertWithClaims(item, [skuClaim(product.sku, product.id)], ctx);
 }
 
 export async function findProduct(id: string): Promise<ProductRecord | undefined> {
@@ -214,18 +185,12 @@ export async function updateProductWithSku(
               ExpressionAttributeValues: { ':owner': current.id },
             },
           },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: uniqueSkuItem(newSku, current.id, ctx),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          claimPut(skuClaim(newSku, current.id), ctx),
         ],
       }),
     );
   } catch (error) {
-    if (skuTaken(error, 2)) throw new UniqueValueTaken('sku');
+    if (claimFailedAt(error, 2)) throw new UniqueValueTaken('sku');
     if (error instanceof TransactionCanceledException) throw new ConditionFailed(undefined);
     throw error;
   }

@@ -14,6 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { perKey } from './per-key';
 import { API_BASE_PATH, fullPath, routeKey, type AdminRoute, type ModuleName, type RouteSpec } from '../../functions/shared/http/route';
 
 /** Request headers the admin frontends send (CORS `Access-Control-Allow-Headers`). */
@@ -143,17 +144,10 @@ export class AdminApi extends Construct {
 
     // One integration per module function; one invoke permission per function for the whole API
     // (not one per route) keeps each function's resource policy small as the route table grows.
-    const integrations = new Map<ModuleName, HttpLambdaIntegration>();
-    const integrationOf = (module: ModuleName): HttpLambdaIntegration => {
-      let integration = integrations.get(module);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${module}Integration`, props.functions[module], {
-          scopePermissionToRoute: false,
-        });
-        integrations.set(module, integration);
-      }
-      return integration;
-    };
+    const integrationOf = perKey(
+      (module: ModuleName) =>
+        new HttpLambdaIntegration(`${module}Integration`, props.functions[module], { scopePermissionToRoute: false }),
+    );
 
     const created = new Map<string, HttpRoute>();
     for (const route of props.routes.filter((r): r is AdminRoute => r.api === 'admin')) {

@@ -22,6 +22,7 @@ import { PROBLEM_BASE } from '../../functions/shared/errors';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { perKey } from './per-key';
 import { API_BASE_PATH, fullPath, routeKey, type ModuleName, type PartnerRoute, type RouteSpec } from '../../functions/shared/http/route';
 
 /** Throttle and quota of one partner tier (a usage plan). */
@@ -170,19 +171,10 @@ export class PartnerApi extends Construct {
       validateRequestBody: true,
     });
 
-    const integrations = new Map<ModuleName, LambdaIntegration>();
-    const integrationOf = (module: ModuleName): LambdaIntegration => {
-      let integration = integrations.get(module);
-      if (!integration) {
-        // One invoke permission per function for the whole API instead of one per method.
-        integration = new LambdaIntegration(props.functions[module], {
-          proxy: true,
-          scopePermissionToMethod: false,
-        });
-        integrations.set(module, integration);
-      }
-      return integration;
-    };
+    // One invoke permission per function for the whole API instead of one per method.
+    const integrationOf = perKey(
+      (module: ModuleName) => new LambdaIntegration(props.functions[module], { proxy: true, scopePermissionToMethod: false }),
+    );
 
     const methods = new Map<string, Method>();
     for (const route of props.routes.filter((r): r is PartnerRoute => r.api === 'partner')) {
