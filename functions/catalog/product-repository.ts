@@ -1,11 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { DELETED, GSI1, GSI2, LIVE, productKeys, uniqueKeys } from '../shared/keys';
 import type { Money } from '../shared/money';
-import { buildUpdate, type UpdateParts } from '../shared/update-expression';
+import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
+import { buildUpdate } from '../shared/update-expression';
 import { claimFailedAt, claimPut, insertWithClaims, type UniqueClaim } from '../shared/unique-repository';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { ProductStatus } from './schemas';
@@ -32,20 +32,8 @@ export interface ProductRecord {
 
 const ENTITY = 'product';
 
-function toRecord(item: Record<string, unknown>): ProductRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, entityType: _e, ...record } = item;
-  return record as unknown as ProductRecord;
-}
-
 function indexKeys(status: ProductStatus, liveness: typeof LIVE | typeof DELETED, id: string) {
   return { ...productKeys.byStatus(status, liveness, id), ...productKeys.all(liveness, id) };
-}
-
-/** Conditional-write failures come back with the item DynamoDB compared against. */
-function rethrow(error: unknown): never {
-  // The document client does not unmarshall the item attached to the error.
-  if (error instanceof ConditionalCheckFailedException) throw new ConditionFailed(error.Item ? unmarshall(error.Item) : undefined);
-  throw error;
 }
 
 function skuClaim(sku: string, productId: string): UniqueClaim {
@@ -58,11 +46,8 @@ export function insertProduct(product: ProductRecord, ctx: WriteContext): Promis
   return insertWithClaims(item, [skuClaim(product.sku, product.id)], ctx);
 }
 
-export async function findProduct(id: string): Promise<ProductRecord | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({ TableName: tableName(), Key: productKeys.byId(id), ConsistentRead: true }),
-  );
-  return Item ? toRecord(Item) : undefined;
+export function findProduct(id: string): Promise<ProductRecord | undefined> {
+  return getRecord<ProductRecord>(productKeys.byId(id));
 }
 
 export interface ProductQuery {
@@ -73,23 +58,14 @@ export interface ProductQuery {
 }
 
 /** One Query on gsi1 (by status) or gsi2 (all); live items sort first, deleted ones after. */
-export async function queryProducts(query: ProductQuery): Promise<{ items: ProductRecord[]; lastKey?: Record<string, unknown> }> {
-  const byStatus = query.status !== undefined;
-  const [pkName, skName] = byStatus ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
-  const partition = byStatus ? productKeys.byStatusPartition(query.status!) : productKeys.allPartition();
-  const { Items, LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: byStatus ? GSI1 : GSI2,
-      KeyConditionExpression: query.includeDeleted ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :live)',
-      ExpressionAttributeNames: query.includeDeleted ? { '#pk': pkName } : { '#pk': pkName, '#sk': skName },
-      ExpressionAttributeValues: query.includeDeleted ? { ':pk': partition } : { ':pk': partition, ':live': productKeys.liveSortPrefix() },
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ExclusiveStartKey: query.startKey,
-    }),
-  );
-  return { items: (Items ?? []).map(toRecord), lastKey: LastEvaluatedKey };
+export function queryProducts(query: ProductQuery): Promise<{ items: ProductRecord[]; lastKey?: Record<string, unknown> }> {
+  return queryPage<ProductRecord>({
+    index: query.status === undefined ? GSI2 : GSI1,
+    partition: query.status === undefined ? productKeys.allPartition() : productKeys.byStatusPartition(query.status),
+    ...(query.includeDeleted ? {} : { sortPrefix: productKeys.liveSortPrefix() }),
+    limit: query.limit,
+    startKey: query.startKey,
+  });
 }
 
 export interface ProductChanges {
@@ -112,34 +88,6 @@ function changeSet(changes: ProductChanges, ctx: WriteContext) {
 
 const LIVE_PRODUCT = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
 
-/** One UpdateItem under `condition` (and, when given, the caller's version); returns the new item. */
-async function conditionalUpdate(
-  id: string,
-  update: UpdateParts,
-  condition: string,
-  expectedVersion: number | undefined,
-): Promise<ProductRecord> {
-  try {
-    const { Attributes } = await documentClient.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: productKeys.byId(id),
-        ...update,
-        ExpressionAttributeValues: {
-          ...update.ExpressionAttributeValues,
-          ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
-        },
-        ConditionExpression: condition + (expectedVersion === undefined ? '' : ' AND version = :expected'),
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return toRecord(Attributes!);
-  } catch (error) {
-    rethrow(error);
-  }
-}
-
 export function updateProduct(
   id: string,
   changes: ProductChanges,
@@ -147,7 +95,7 @@ export function updateProduct(
   ctx: WriteContext,
 ): Promise<ProductRecord> {
   const { set, remove } = changeSet(changes, ctx);
-  return conditionalUpdate(id, buildUpdate({ set, remove, increment: { version: 1 } }), LIVE_PRODUCT, expectedVersion);
+  return updateRecord<ProductRecord>(productKeys.byId(id), buildUpdate({ set, remove, increment: { version: 1 } }), LIVE_PRODUCT, expectedVersion);
 }
 
 /**
@@ -215,7 +163,7 @@ export function markProductDeleted(id: string, expectedVersion: number | undefin
     },
     increment: { version: 1 },
   });
-  return conditionalUpdate(id, update, LIVE_PRODUCT, expectedVersion);
+  return updateRecord<ProductRecord>(productKeys.byId(id), update, LIVE_PRODUCT, expectedVersion);
 }
 
 export function markProductRestored(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<ProductRecord> {
@@ -224,5 +172,5 @@ export function markProductRestored(id: string, expectedVersion: number | undefi
     remove: ['deletedAt', 'deletedBy'],
     increment: { version: 1 },
   });
-  return conditionalUpdate(id, update, 'attribute_exists(deletedAt)', expectedVersion);
+  return updateRecord<ProductRecord>(productKeys.byId(id), update, 'attribute_exists(deletedAt)', expectedVersion);
 }

@@ -2,7 +2,7 @@
  * Key builders, one per access pattern of the single table (DESIGN §4). Nothing else
  * concatenates key strings.
  */
-export type EntityType = 'product' | 'staff' | 'partner' | 'partner_key' | 'unique';
+export type EntityType = 'product' | 'staff' | 'role' | 'partner' | 'partner_key' | 'unique';
 
 export interface PrimaryKey {
   pk: string;
@@ -10,8 +10,8 @@ export interface PrimaryKey {
 }
 
 /** Index names of the single table, shared by the CDK construct, local tables and repositories. */
-export const GSI1 = 'gsi1';
-export const GSI2 = 'gsi2';
+export const GSI1 = 'gsi1' as const;
+export const GSI2 = 'gsi2' as const;
 
 /** Live items sort before deleted ones within a list partition, so one Query serves both views. */
 export const LIVE = 'LIVE';
@@ -44,11 +44,19 @@ export const uniqueKeys = {
 export const staffKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `STAFF#${id}`, sk: 'STAFF' }),
   all: (createdAt: string, id: string) => ({ gsi2pk: 'STAFF', gsi2sk: `${createdAt}#${id}` }),
+  allPartition: () => 'STAFF',
+};
+
+export const roleKeys = {
+  byName: (name: string): PrimaryKey => ({ pk: `ROLE#${name}`, sk: 'ROLE' }),
+  all: (name: string) => ({ gsi2pk: 'ROLES', gsi2sk: name }),
+  allPartition: () => 'ROLES',
 };
 
 export const partnerKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `PARTNER#${id}`, sk: 'PARTNER' }),
   all: (createdAt: string, id: string) => ({ gsi2pk: 'PARTNERS', gsi2sk: `${createdAt}#${id}` }),
+  allPartition: () => 'PARTNERS',
 };
 
 export const apiKeyKeys = {
@@ -57,4 +65,5 @@ export const apiKeyKeys = {
     gsi1pk: `PARTNER_KEYS#${partnerId}`,
     gsi1sk: `${createdAt}#${keyId}`,
   }),
+  ofPartnerPartition: (partnerId: string) => `PARTNER_KEYS#${partnerId}`,
 };

@@ -81,3 +81,15 @@ export function grantsOfRoles(roles: readonly string[], custom: Record<string, r
   }
   return [...all];
 }
+
+const RESOURCES = new Set(PERMISSIONS.map((p) => p.slice(0, p.indexOf(':'))));
+
+/** A grant a role may hold: a known permission, `resource:*` of a known resource, or `*`. */
+export function isKnownGrant(grant: string): boolean {
+  if (grant === '*' || (PERMISSIONS as readonly string[]).includes(grant)) return true;
+  return grant.endsWith(':*') && RESOURCES.has(grant.slice(0, -2));
+}
+
+export function isBuiltInRole(name: string): name is BuiltInRole {
+  return Object.hasOwn(BUILT_IN_ROLES, name);
+}
