@@ -74,7 +74,7 @@ async function seedStaff(): Promise<SeededStaff[]> {
       const ctx = seedContext();
       const candidate = newId();
       try {
-        await insertStaff({ id: candidate, email: member.email, name: member.name, roles: member.roles, status: 'active', version: 1, createdAt: ctx.at }, ctx);
+        await insertStaff({ id: candidate, email: member.email, name: member.name, roles: member.roles, status: 'active', version: 1, createdAt: ctx.at }, [], ctx);
         id = candidate;
       } catch (error) {
         if (!(error instanceof UniqueValueTaken)) throw error;
@@ -111,7 +111,7 @@ async function seedPartners(demoKeysFile: string, log: (line: string) => void): 
     const issued = issueKey();
     const partnerId = newId();
     await insertPartnerWithKey(
-      { id: partnerId, name: demo.name, scopes: demo.scopes, status: 'active', rateLimit: demo.rateLimit, dailyQuota: demo.dailyQuota, createdAt: ctx.at, version: 1 },
+      { id: partnerId, name: demo.name, scopes: demo.scopes, tier: 'standard', status: 'active', rateLimit: demo.rateLimit, dailyQuota: demo.dailyQuota, createdAt: ctx.at, version: 1 },
       { keyId: issued.keyId, partnerId, prefix: issued.prefix, secretHash: issued.secretHash, scopes: demo.scopes, createdAt: ctx.at },
       ctx,
     );

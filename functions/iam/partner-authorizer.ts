@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { logger } from '../shared/logger';
 import { keyRefusal, parseKey, secretMatches } from './api-keys';
-import { findApiKey } from './partner-repository';
+import { findApiKey, findPartner } from './partner-repository';
 
 /**
  * REST API Lambda authorizer (REQUEST type, identity source `x-api-key`). Resolves the key to its
@@ -17,6 +17,10 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   if (!record || !secretMatches(parsed.secret, record.secretHash)) return refuse(event, 'unknown key');
   const refusal = keyRefusal(record, new Date());
   if (refusal) return refuse(event, `${refusal} key ${record.prefix}`);
+  // The partner's state wins over the key's: a disabled partner or a withdrawn scope applies at once.
+  const partner = await findPartner(record.partnerId);
+  if (!partner || partner.status !== 'active') return refuse(event, `partner of key ${record.prefix} is not active`);
+  const scopes = record.scopes.filter((scope) => partner.scopes.includes(scope));
 
   // Allow the whole API so a cached decision serves every route; the module checks the scope.
   const [apiArn, stage] = event.methodArn.split('/');
@@ -26,8 +30,8 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${apiArn}/${stage}/*` }],
     },
-    context: { partnerId: record.partnerId, keyId: record.keyId, scopes: record.scopes.join(' ') },
-    ...(record.usageIdentifierKey ? { usageIdentifierKey: record.usageIdentifierKey } : {}),
+    context: { partnerId: record.partnerId, keyId: record.keyId, scopes: scopes.join(' ') },
+    ...(partner.usageIdentifierKey ? { usageIdentifierKey: partner.usageIdentifierKey } : {}),
   };
 }
 

@@ -1,6 +1,11 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { PartnerTierName } from '../../lib/schema/partner-tiers';
+import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
-import { apiKeyKeys, partnerKeys } from '../shared/keys';
+import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
+import { apiKeyKeys, GSI1, GSI2, partnerKeys } from '../shared/keys';
+import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { KeyState } from './api-keys';
 
@@ -10,61 +15,121 @@ export interface ApiKeyRecord extends KeyState {
   prefix: string;
   secretHash: string;
   scopes: string[];
-  /** The API Gateway API key value of the partner's usage plan (REST API, API key source AUTHORIZER). */
-  usageIdentifierKey?: string;
   createdAt: string;
+  /** After a rotation: the key that replaces this one. */
+  replacedBy?: string;
+  version?: number;
 }
 
 export interface PartnerRecord {
   id: string;
   name: string;
   scopes: string[];
+  tier: PartnerTierName;
   status: 'active' | 'disabled';
   rateLimit: { requestsPerSecond: number; burst: number };
   dailyQuota: number;
+  /** The API Gateway API key of the partner's usage plan (REST API, API key source AUTHORIZER); set in AWS. */
   usageIdentifierKey?: string;
   createdAt: string;
   version: number;
+  updatedAt?: string;
+  updatedBy?: string;
 }
 
-export async function findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: apiKeyKeys.byId(keyId) }));
-  return Item as ApiKeyRecord | undefined;
+const partnerItem = (partner: PartnerRecord, ctx: WriteContext) => ({
+  ...partnerKeys.byId(partner.id),
+  ...partnerKeys.all(partner.createdAt, partner.id),
+  entityType: 'partner',
+  ...partner,
+  ...stampOf(ctx),
+});
+
+const keyItem = (key: ApiKeyRecord, ctx: WriteContext) => ({
+  ...apiKeyKeys.byId(key.keyId),
+  ...apiKeyKeys.ofPartner(key.partnerId, key.createdAt, key.keyId),
+  entityType: 'partner_key',
+  ...key,
+  version: key.version ?? 1,
+  ...stampOf(ctx),
+});
+
+export function findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+  return getRecord<ApiKeyRecord>(apiKeyKeys.byId(keyId));
 }
 
-/** A partner by id (one read); the local gateway reads its rate limit and quota as a usage plan. */
-export async function findPartner(id: string): Promise<PartnerRecord | undefined> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: partnerKeys.byId(id) }));
-  return Item as PartnerRecord | undefined;
+/** A partner by id (one read); the local gateway also reads its limits from here as a usage plan. */
+export function findPartner(id: string): Promise<PartnerRecord | undefined> {
+  return getRecord<PartnerRecord>(partnerKeys.byId(id));
 }
 
-/** Creates a partner together with its first key (used by seeding; the partner CRUD issue extends this). */
+export function queryPartners(limit: number, startKey?: Record<string, unknown>) {
+  return queryPage<PartnerRecord>({ index: GSI2, partition: partnerKeys.allPartition(), limit, startKey });
+}
+
+export function queryApiKeys(partnerId: string, limit: number, startKey?: Record<string, unknown>) {
+  return queryPage<ApiKeyRecord>({ index: GSI1, partition: apiKeyKeys.ofPartnerPartition(partnerId), limit, startKey });
+}
+
+export async function insertPartner(partner: PartnerRecord, ctx: WriteContext): Promise<void> {
+  await documentClient.send(new PutCommand({ TableName: tableName(), Item: partnerItem(partner, ctx), ConditionExpression: 'attribute_not_exists(pk)' }));
+}
+
+/** Creates a partner together with its first key (seeding). */
 export async function insertPartnerWithKey(partner: PartnerRecord, key: ApiKeyRecord, ctx: WriteContext): Promise<void> {
   await documentClient.send(
     new TransactWriteCommand({
       TransactItems: [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...partnerKeys.byId(partner.id), ...partnerKeys.all(partner.createdAt, partner.id), entityType: 'partner', ...partner, ...stampOf(ctx) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: {
-              ...apiKeyKeys.byId(key.keyId),
-              ...apiKeyKeys.ofPartner(partner.id, key.createdAt, key.keyId),
-              entityType: 'partner_key',
-              ...key,
-              version: 1,
-              ...stampOf(ctx),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        { Put: { TableName: tableName(), Item: partnerItem(partner, ctx), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     }),
   );
+}
+
+export function updatePartner(id: string, set: Record<string, unknown>, expectedVersion: number | undefined, ctx: WriteContext): Promise<PartnerRecord> {
+  return updateRecord<PartnerRecord>(partnerKeys.byId(id), buildUpdate({ set: { ...stampOf(ctx), ...set }, increment: { version: 1 } }), 'attribute_exists(pk)', expectedVersion);
+}
+
+export async function insertApiKey(key: ApiKeyRecord, ctx: WriteContext): Promise<void> {
+  await documentClient.send(new PutCommand({ TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' }));
+}
+
+/** Revokes a key of this partner that is not revoked yet (another partner's key is "not found"). */
+export function revokeApiKey(partnerId: string, keyId: string, ctx: WriteContext): Promise<ApiKeyRecord> {
+  const update = buildUpdate({ set: { ...stampOf(ctx), revokedAt: ctx.at }, increment: { version: 1 } });
+  return updateRecord<ApiKeyRecord>(
+    apiKeyKeys.byId(keyId),
+    { ...update, ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':partner': partnerId } },
+    'partnerId = :partner AND attribute_not_exists(revokedAt)',
+  );
+}
+
+/**
+ * Rotation: the old key (read at `old.version`) gets a grace deadline and a successor, and the new
+ * key is created, in one transaction.
+ */
+export async function rotateApiKey(old: ApiKeyRecord, replacement: ApiKeyRecord, graceUntil: string, ctx: WriteContext): Promise<void> {
+  const update = buildUpdate({ set: { ...stampOf(ctx), graceUntil, replacedBy: replacement.keyId }, increment: { version: 1 } });
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: apiKeyKeys.byId(old.keyId),
+              ...update,
+              ConditionExpression: 'version = :expected AND attribute_not_exists(revokedAt) AND attribute_not_exists(replacedBy)',
+              ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': old.version ?? 1 },
+            },
+          },
+          { Put: { TableName: tableName(), Item: keyItem(replacement, ctx), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) throw new ConditionFailed(undefined);
+    throw error;
+  }
 }

@@ -1,8 +1,13 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
-import { staffKeys, uniqueKeys } from '../shared/keys';
-import { insertWithClaims } from '../shared/unique-repository';
+import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
+import { GSI2, staffKeys, uniqueKeys } from '../shared/keys';
+import { claimFailedAt, claimPut, type UniqueClaim } from '../shared/unique-repository';
+import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
+import { roleHolderCountChange } from './role-repository';
 
 export interface StaffRecord {
   id: string;
@@ -12,19 +17,149 @@ export interface StaffRecord {
   status: 'active' | 'disabled';
   version: number;
   createdAt: string;
+  updatedAt?: string;
+  updatedBy?: string;
 }
 
-/** Creates a staff member and claims the (case-insensitive) email in one transaction. */
-export function insertStaff(staff: StaffRecord, ctx: WriteContext): Promise<void> {
-  return insertWithClaims(
-    { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
-    [{ key: uniqueKeys.staffEmail(staff.email), field: 'email', value: staff.email, ownerId: staff.id }],
-    ctx,
+/** A custom role named in an assignment does not exist. */
+export class UnknownRole extends Error {
+  constructor(readonly role: string) {
+    super(`Unknown role ${role}`);
+    this.name = 'UnknownRole';
+  }
+}
+
+const emailClaim = (email: string, staffId: string): UniqueClaim => ({ key: uniqueKeys.staffEmail(email), field: 'email', value: email, ownerId: staffId });
+
+/** Runs a transaction and names what failed: a taken unique value, a missing role, or the main item's condition. */
+async function transact(items: Record<string, unknown>[], explain: { claimAt?: number; rolesFrom?: number; roles?: string[] }) {
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items as never }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    if (explain.claimAt !== undefined && claimFailedAt(error, explain.claimAt)) throw new UniqueValueTaken('email');
+    const roleIndex = (explain.roles ?? []).findIndex((_, i) => claimFailedAt(error, (explain.rolesFrom ?? 0) + i));
+    if (roleIndex >= 0) throw new UnknownRole(explain.roles![roleIndex]!);
+    throw new ConditionFailed(undefined);
+  }
+}
+
+/** Creates a member, claims the email and counts them in each custom role, in one transaction. */
+export async function insertStaff(staff: StaffRecord, customRoles: string[], ctx: WriteContext): Promise<void> {
+  await transact(
+    [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      claimPut(emailClaim(staff.email, staff.id), ctx),
+      ...customRoles.map((role) => roleHolderCountChange(role, 1, ctx)),
+    ],
+    { claimAt: 1, rolesFrom: 2, roles: customRoles },
   );
+}
+
+export function findStaff(id: string): Promise<StaffRecord | undefined> {
+  return getRecord<StaffRecord>(staffKeys.byId(id));
+}
+
+export function queryStaff(limit: number, startKey?: Record<string, unknown>) {
+  return queryPage<StaffRecord>({ index: GSI2, partition: staffKeys.allPartition(), limit, startKey });
 }
 
 /** The staff id owning an email, from its uniqueness claim (one read). */
 export async function findStaffIdByEmail(email: string): Promise<string | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: uniqueKeys.staffEmail(email) }));
   return Item?.ownerId as string | undefined;
+}
+
+/**
+ * Replaces the roles of the member read at `current.version`, moving custom-role holder counts in
+ * the same transaction (so a role can't be deleted while held, nor assigned after it was deleted).
+ */
+export async function replaceStaffRoles(
+  current: StaffRecord,
+  roles: string[],
+  change: { added: string[]; removed: string[] },
+  ctx: WriteContext,
+): Promise<StaffRecord> {
+  const update = buildUpdate({ set: { ...stampOf(ctx), roles, version: current.version + 1 } });
+  await transact(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: staffKeys.byId(current.id),
+          ...update,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
+        },
+      },
+      ...change.added.map((role) => roleHolderCountChange(role, 1, ctx)),
+      ...change.removed.map((role) => roleHolderCountChange(role, -1, ctx)),
+    ],
+    { rolesFrom: 1, roles: change.added },
+  );
+  return { ...current, ...stampOf(ctx), roles, version: current.version + 1 };
+}
+
+/** Condition that keeps non-admins from changing admins, evaluated by DynamoDB in the same request. */
+function guard(protectAdmins: boolean) {
+  return protectAdmins ? { condition: ' AND NOT contains(#roles, :admin)', names: { '#roles': 'roles' }, values: { ':admin': 'admin' } } : undefined;
+}
+
+export async function updateStaffFields(
+  id: string,
+  set: Record<string, unknown>,
+  expectedVersion: number | undefined,
+  ctx: WriteContext,
+  options: { onlyIfStatus?: StaffRecord['status']; protectAdmins: boolean },
+): Promise<StaffRecord> {
+  const update = buildUpdate({ set: { ...stampOf(ctx), ...set }, increment: { version: 1 } });
+  const admins = guard(options.protectAdmins);
+  const status = options.onlyIfStatus
+    ? { condition: ' AND #status = :status', names: { '#status': 'status' }, values: { ':status': options.onlyIfStatus } }
+    : undefined;
+  return updateRecord<StaffRecord>(
+    staffKeys.byId(id),
+    {
+      ...update,
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...admins?.names, ...status?.names },
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...admins?.values, ...status?.values },
+    },
+    'attribute_exists(pk)' + (status?.condition ?? '') + (admins?.condition ?? ''),
+    expectedVersion,
+  );
+}
+
+/** An email change moves the uniqueness claim, conditioned on the version read. */
+export async function changeStaffEmail(current: StaffRecord, email: string, set: Record<string, unknown>, ctx: WriteContext): Promise<StaffRecord> {
+  const update = buildUpdate({ set: { ...stampOf(ctx), ...set, email, version: current.version + 1 } });
+  await transact(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: staffKeys.byId(current.id),
+          ...update,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
+        },
+      },
+      {
+        Delete: {
+          TableName: tableName(),
+          Key: uniqueKeys.staffEmail(current.email),
+          ConditionExpression: 'ownerId = :owner',
+          ExpressionAttributeValues: { ':owner': current.id },
+        },
+      },
+      claimPut(emailClaim(email, current.id), ctx),
+    ],
+    { claimAt: 2 },
+  );
+  return { ...current, ...stampOf(ctx), ...set, email, version: current.version + 1 } as StaffRecord;
 }

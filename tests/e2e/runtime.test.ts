@@ -206,7 +206,7 @@ describe('usage plans (partner API)', () => {
     const id = newId();
     const key = issueKey();
     await insertPartnerWithKey(
-      { id, name: `e2e-${id}`, scopes: ['catalog:read'], status: 'active', rateLimit, dailyQuota, createdAt: at, version: 1 },
+      { id, name: `e2e-${id}`, scopes: ['catalog:read'], tier: 'standard', status: 'active', rateLimit, dailyQuota, createdAt: at, version: 1 },
       { keyId: key.keyId, partnerId: id, prefix: key.prefix, secretHash: key.secretHash, scopes: ['catalog:read'], createdAt: at },
       { actor: 'system:e2e', requestId: 'e2e', sourceIp: '127.0.0.1', at },
     );

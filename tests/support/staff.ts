@@ -7,6 +7,7 @@ export async function createStaff(roles: string[], email = `${newId().toLowerCas
   const at = new Date().toISOString();
   await insertStaff(
     { id, email, name: email, roles, status: 'active', version: 1, createdAt: at },
+    [],
     { actor: 'system:test', requestId: 'test', sourceIp: '127.0.0.1', at },
   );
   return id;

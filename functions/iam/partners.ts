@@ -1,0 +1,177 @@
+import { PARTNER_TIERS, type PartnerTierName } from '../../lib/schema/partner-tiers';
+import { ConditionFailed } from '../shared/conditional';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { badRequest, conflict, notFound, preconditionFailed } from '../shared/errors';
+import { newId } from '../shared/ids';
+import type { WriteContext } from '../shared/write-context';
+import { issueKey, keyRefusal } from './api-keys';
+import {
+  findApiKey,
+  findPartner,
+  insertApiKey,
+  insertPartner,
+  queryApiKeys,
+  queryPartners,
+  revokeApiKey,
+  rotateApiKey,
+  updatePartner as updatePartnerItem,
+  type ApiKeyRecord,
+  type PartnerRecord,
+} from './partner-repository';
+import type { ApiKeyView, PartnerView } from './schemas';
+
+/** Partners and their API keys. Secrets are shown once and stored only as SHA-256 hashes. */
+
+export function toPartnerView(record: PartnerRecord): PartnerView {
+  const { usageIdentifierKey: _u, requestId: _r, sourceIp: _s, ...rest } = record as PartnerRecord & { requestId?: string; sourceIp?: string };
+  return { ...rest, updatedAt: record.updatedAt ?? record.createdAt, updatedBy: record.updatedBy ?? 'system:unknown' };
+}
+
+export function toKeyView(record: ApiKeyRecord, now = new Date()): ApiKeyView {
+  const refusal = keyRefusal(record, now);
+  const status = refusal === 'revoked' ? 'revoked' : refusal === 'expired' || refusal === 'rotated' ? 'expired' : record.graceUntil ? 'rotating' : 'active';
+  return {
+    id: record.keyId,
+    partnerId: record.partnerId,
+    prefix: record.prefix,
+    scopes: record.scopes,
+    status,
+    createdAt: record.createdAt,
+    ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
+    ...(record.revokedAt ? { revokedAt: record.revokedAt } : {}),
+    ...(record.graceUntil ? { graceUntil: record.graceUntil } : {}),
+    ...(record.replacedBy ? { replacedBy: record.replacedBy } : {}),
+  };
+}
+
+function limitsOf(tier: PartnerTierName, rateLimit?: PartnerRecord['rateLimit'], dailyQuota?: number) {
+  const defaults = PARTNER_TIERS[tier];
+  return {
+    rateLimit: rateLimit ?? { requestsPerSecond: defaults.requestsPerSecond, burst: defaults.burst },
+    dailyQuota: dailyQuota ?? defaults.dailyQuota,
+  };
+}
+
+export async function createPartner(
+  input: { name: string; scopes: string[]; tier: PartnerTierName; rateLimit?: PartnerRecord['rateLimit']; dailyQuota?: number },
+  ctx: WriteContext,
+): Promise<PartnerView> {
+  const record: PartnerRecord = {
+    id: newId(),
+    name: input.name,
+    scopes: input.scopes,
+    tier: input.tier,
+    status: 'active',
+    ...limitsOf(input.tier, input.rateLimit, input.dailyQuota),
+    createdAt: ctx.at,
+    version: 1,
+    updatedAt: ctx.at,
+    updatedBy: ctx.actor,
+  };
+  await insertPartner(record, ctx);
+  return toPartnerView(record);
+}
+
+async function partnerOrNotFound(id: string): Promise<PartnerRecord> {
+  const record = await findPartner(id);
+  if (!record) throw notFound('Partner');
+  return record;
+}
+
+export async function getPartner(id: string): Promise<PartnerView> {
+  return toPartnerView(await partnerOrNotFound(id));
+}
+
+export async function listPartners(limit: number, cursor: string | undefined) {
+  const binding = 'admin.partners';
+  const page = await queryPartners(limit, decodeCursor(cursor, binding));
+  return { items: page.items.map(toPartnerView), nextCursor: encodeCursor(page.lastKey, binding) };
+}
+
+export async function updatePartner(
+  id: string,
+  input: { name?: string; scopes?: string[]; tier?: PartnerTierName; rateLimit?: PartnerRecord['rateLimit']; dailyQuota?: number; status?: 'active' | 'disabled' },
+  expectedVersion: number | undefined,
+  ctx: WriteContext,
+): Promise<PartnerView> {
+  // A tier change without explicit limits takes the new tier's limits.
+  const set: Record<string, unknown> = { ...input, ...(input.tier ? limitsOf(input.tier, input.rateLimit, input.dailyQuota) : {}) };
+  try {
+    return toPartnerView(await updatePartnerItem(id, set, expectedVersion, ctx));
+  } catch (error) {
+    if (error instanceof ConditionFailed) {
+      if (!error.current) throw notFound('Partner');
+      throw preconditionFailed(`The partner is at version ${String(error.current.version)}, not ${expectedVersion}`);
+    }
+    throw error;
+  }
+}
+
+export async function listPartnerKeys(partnerId: string, limit: number, cursor: string | undefined) {
+  await partnerOrNotFound(partnerId);
+  const binding = `admin.partner-keys|${partnerId}`;
+  const page = await queryApiKeys(partnerId, limit, decodeCursor(cursor, binding));
+  return { items: page.items.map((key) => toKeyView(key)), nextCursor: encodeCursor(page.lastKey, binding) };
+}
+
+function newKeyRecord(partnerId: string, scopes: string[], expiresAt: string | undefined, ctx: WriteContext) {
+  const issued = issueKey();
+  const record: ApiKeyRecord = {
+    keyId: issued.keyId,
+    partnerId,
+    prefix: issued.prefix,
+    secretHash: issued.secretHash,
+    scopes,
+    createdAt: ctx.at,
+    version: 1,
+    ...(expiresAt ? { expiresAt } : {}),
+  };
+  const shown = { id: issued.keyId, partnerId, key: issued.key, prefix: issued.prefix, scopes, expiresAt: expiresAt ?? null, createdAt: ctx.at };
+  return { record, shown };
+}
+
+/** Issues a key with a subset of the partner's scopes; the response is the only time the secret is seen. */
+export async function issuePartnerKey(partnerId: string, input: { scopes?: string[]; expiresAt?: string }, ctx: WriteContext) {
+  const partner = await partnerOrNotFound(partnerId);
+  if (partner.status !== 'active') throw conflict('The partner is disabled', 'partner-disabled');
+  const scopes = input.scopes ?? partner.scopes;
+  const outside = scopes.filter((scope) => !partner.scopes.includes(scope));
+  if (outside.length > 0) {
+    throw badRequest('A key can only carry scopes its partner has', outside.map((scope) => ({ path: 'body.scopes', message: `The partner lacks ${scope}` })));
+  }
+  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.parse(ctx.at)) {
+    throw badRequest('expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'Must be in the future' }]);
+  }
+  const { record, shown } = newKeyRecord(partnerId, scopes, input.expiresAt, ctx);
+  await insertApiKey(record, ctx);
+  return shown;
+}
+
+export async function revokePartnerKey(partnerId: string, keyId: string, ctx: WriteContext): Promise<void> {
+  try {
+    await revokeApiKey(partnerId, keyId, ctx);
+  } catch (error) {
+    if (error instanceof ConditionFailed) {
+      if (!error.current || error.current.partnerId !== partnerId) throw notFound('API key');
+      throw conflict('The key is already revoked', 'already-revoked');
+    }
+    throw error;
+  }
+}
+
+/** Rotation: a new key with the same scopes and expiry; the old one keeps working for the overlap. */
+export async function rotatePartnerKey(partnerId: string, keyId: string, overlapSeconds: number, ctx: WriteContext) {
+  const old = await findApiKey(keyId);
+  if (!old || old.partnerId !== partnerId) throw notFound('API key');
+  if (old.revokedAt) throw conflict('A revoked key cannot be rotated', 'already-revoked');
+  if (old.replacedBy) throw conflict('The key was already rotated', 'already-rotated');
+  const { record, shown } = newKeyRecord(partnerId, old.scopes, old.expiresAt, ctx);
+  const graceUntil = new Date(Date.parse(ctx.at) + overlapSeconds * 1000).toISOString();
+  try {
+    await rotateApiKey(old, record, graceUntil, ctx);
+  } catch (error) {
+    if (error instanceof ConditionFailed) throw conflict('The key changed while this request ran; read it again and retry');
+    throw error;
+  }
+  return shown;
+}
