@@ -84,8 +84,18 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
-const unauthorized = (call: IncomingCall, detail: string, bearer: boolean) =>
-  problem(401, 'Unauthorized', detail, 'unauthorized', call, bearer ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {});
+/**
+ * Every refusal by the gateway itself goes to the security log (stderr, JSON) with route, reason
+ * and request id — never the token or key. Refusals by the functions are logged by their error handler.
+ */
+function securityLog(call: IncomingCall, status: number, reason: string): void {
+  console.warn(JSON.stringify({ level: 'WARN', message: 'Access refused', status, method: call.method, path: call.rawPath, reason, requestId: call.requestId, sourceIp: call.sourceIp }));
+}
+
+const unauthorized = (call: IncomingCall, detail: string, bearer: boolean) => {
+  securityLog(call, 401, detail);
+  return problem(401, 'Unauthorized', detail, 'unauthorized', call, bearer ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {});
+};
 
 type BodyResult = { ok: true; body: Buffer } | { ok: false };
 

@@ -53,6 +53,7 @@ async function authenticate(route: RouteSpec, event: HttpEvent): Promise<Princip
     const claims = isV2(event) ? event.requestContext.authorizer?.jwt?.claims : undefined;
     if (!claims) throw unauthorized();
     const staff = await resolveStaffPrincipal(claims);
+    logger.appendKeys({ principal: staff.actor });
     if (!('authenticated' in route.access)) requirePermission(staff, route.access.permission);
     return staff;
   }
@@ -61,6 +62,7 @@ async function authenticate(route: RouteSpec, event: HttpEvent): Promise<Princip
   const partnerId = context?.partnerId as string | undefined;
   const keyId = context?.keyId as string | undefined;
   if (!partnerId || !keyId) throw unauthorized('Missing or invalid API key');
+  logger.appendKeys({ principal: `partner:${partnerId}`, apiKey: keyId });
   const scopes = String(context?.scopes ?? '').split(' ').filter(Boolean);
   if (!scopes.includes(route.access.scope)) throw forbidden(`This requires the ${route.access.scope} scope`);
   return { kind: 'partner', id: partnerId, keyId, scopes, actor: `partner:${partnerId}` };
@@ -126,7 +128,6 @@ export function createHttpHandler<const Routes extends readonly RouteSpec[]>(
     if (!entry) throw new HttpProblem(404, 'Not Found', 'No such route', 'no-route');
     const { route, run } = entry;
     const principal = await authenticate(route, event);
-    logger.appendKeys({ principal: principal.actor });
 
     expectJsonBody(route, event);
     const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'params') : undefined;
