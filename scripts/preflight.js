@@ -14,6 +14,13 @@ if (java.error || java.status !== 0) {
 } else if (version && Number(version[1]) < 17) {
   problems.push(`Java ${version[1]} found; DynamoDB Local needs Java 17+. Install openjdk-17-jre-headless.`);
 }
+// The browser tests (npm test) drive Debian's Chromium; `npm start` does not need it.
+if (process.env.npm_lifecycle_event === 'pretest') {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!require('node:fs').existsSync(chromium)) {
+    problems.push(`Chromium is needed for the browser tests and was not found at ${chromium}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+}
 if (problems.length) {
   for (const problem of problems) console.error(`✖ ${problem}`);
   process.exit(1);

@@ -20,6 +20,9 @@ import {
   type ApiReply,
 } from '../support/e2e-client';
 
+/** The admin API's allowed origin in this run (set by the e2e global setup). */
+const ALLOWED = process.env.BACKOFFICE_BROWSER_ORIGIN!;
+
 /** The contract of the local runtime (DESIGN §10) and its API Gateway semantics, over real HTTP. */
 jest.setTimeout(60_000);
 
@@ -169,9 +172,9 @@ describe('CORS (admin API)', () => {
     });
 
   it('a preflight from an allowed origin is answered with the allow headers', async () => {
-    const reply = await preflight('http://localhost:5173');
+    const reply = await preflight(ALLOWED);
     expect(reply.status).toBe(204);
-    expect(reply.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(reply.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(reply.headers.get('access-control-allow-methods')).toContain('POST');
     // The same configuration as the HTTP API's corsPreflight in the CDK stack.
     expect(reply.headers.get('access-control-allow-headers')!.split(',').sort()).toEqual([...ADMIN_CORS_ALLOW_HEADERS].sort());
@@ -185,12 +188,12 @@ describe('CORS (admin API)', () => {
   });
 
   it('actual responses carry the origin only for allowed origins, errors included', async () => {
-    const allowed = await api('GET', '/admin/v1/products', { token: adminToken(), headers: { origin: 'http://localhost:5173' } });
-    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const allowed = await api('GET', '/admin/v1/products', { token: adminToken(), headers: { origin: ALLOWED } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(allowed.headers.get('access-control-expose-headers')!.split(',').sort()).toEqual([...ADMIN_CORS_EXPOSE_HEADERS].sort());
-    const refused = await api('GET', '/admin/v1/products', { headers: { origin: 'http://localhost:5173' } });
+    const refused = await api('GET', '/admin/v1/products', { headers: { origin: ALLOWED } });
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(refused.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     const other = await api('GET', '/admin/v1/products', { token: adminToken(), headers: { origin: 'https://evil.example.com' } });
     expect(other.status).toBe(200);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();

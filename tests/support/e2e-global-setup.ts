@@ -22,16 +22,19 @@ export interface E2eRuntime {
 
 export default async function setup(): Promise<void> {
   const port = await freePort();
+  // An origin the admin API allows, for the browser test's page (127.0.0.1 on another port is not allowed).
+  const browserOrigin = `http://localhost:${await freePort()}`;
   const workDir = mkdtempSync(join(tmpdir(), 'backoffice-e2e-'));
   const dataDir = join(workDir, 'data');
-  // tsx, run by this Node (22): the same as `node_modules/.bin/tsx --conditions=import local/start.ts --reset`.
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--conditions=import', 'local/start.ts', '--reset'], {
+  // tsx, run by this Node (22): the same as `npm start -- --reset`.
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'local/start.ts', '--reset'], {
     cwd: ROOT,
     env: {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       BACKOFFICE_DATA_DIR: dataDir,
+      ALLOWED_ORIGINS: browserOrigin,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,5 +76,6 @@ export default async function setup(): Promise<void> {
     BACKOFFICE_URL: `http://127.0.0.1:${port}`,
     BACKOFFICE_CREDENTIALS: join(dataDir, 'credentials.json'),
     BACKOFFICE_DATA_DIR: dataDir,
+    BACKOFFICE_BROWSER_ORIGIN: browserOrigin,
   });
 }

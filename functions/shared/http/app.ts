@@ -175,11 +175,13 @@ export function createHttpHandler<const Routes extends readonly RouteSpec[]>(
       }),
     )
     .use(problemErrorHandler(requestIdOf, pathOf))
-    .before((request) => {
-      // The body policy runs before parsing: 413 for oversized, then JSON parsing by middy.
+    .before(async (request) => {
+      // The body policy runs before parsing: 413 for oversized, then JSON parsing by middy, only for
+      // routes that take a body (a GET sent with a JSON content type and no body is fine).
       const entry = table.get(describe(request.event).key);
-      if (entry) checkBody(entry.route, request.event);
+      if (!entry) return;
+      checkBody(entry.route, request.event);
+      if (entry.route.body && request.event.body) await parseJson.before?.(request as never);
     })
-    .use({ before: parseJson.before })
     .handler(core);
 }
