@@ -1,3 +1,4 @@
+import { advanceClock, now } from '../functions/shared/clock';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -205,7 +206,7 @@ function callOf(req: IncomingMessage, port: number): { call: IncomingCall; path:
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const matcher = new RouteMatcher(options.routes);
   const cors = new CorsPolicy(options.allowedOrigins);
-  const usage = new UsagePlans();
+  const usage = new UsagePlans(now);
   const limitsCache = new Map<string, { limits: UsageLimits | undefined; expiresAt: number }>();
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expiresAt: number }>();
   const timeoutMs = options.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
@@ -305,6 +306,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         token_endpoint: `${options.issuer.issuer}/token`,
         id_token_signing_alg_values_supported: ['RS256'],
       });
+    }
+    if (route === 'POST /local/clock') {
+      // Moves the clock of usage plans, key expiry and the functions forward (token checks keep real time).
+      const read = await readBody(req, 4 * 1024);
+      let seconds = NaN;
+      try {
+        if (read.ok) seconds = Number((JSON.parse(read.body.toString('utf8')) as { advanceSeconds?: unknown }).advanceSeconds);
+      } catch {
+        // answered below
+      }
+      if (!Number.isFinite(seconds) || seconds < 0) {
+        return problem(400, 'Bad Request', 'Give {"advanceSeconds": <non-negative number>}', 'invalid-request', call);
+      }
+      advanceClock(seconds * 1000);
+      return json(200, { now: new Date(now()).toISOString() });
     }
     if (route === 'POST /local/token') {
       const read = await readBody(req, 64 * 1024);

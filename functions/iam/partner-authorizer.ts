@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { now } from '../shared/clock';
 import { logger } from '../shared/logger';
 import { keyRefusal, parseKey, secretMatches } from './api-keys';
 import { findApiKey, findPartner } from './partner-repository';
@@ -15,7 +16,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   if (!parsed) return refuse(event, 'malformed or missing key');
   const record = await findApiKey(parsed.keyId);
   if (!record || !secretMatches(parsed.secret, record.secretHash)) return refuse(event, 'unknown key');
-  const refusal = keyRefusal(record, new Date());
+  const refusal = keyRefusal(record, new Date(now()));
   if (refusal) return refuse(event, `${refusal} key ${record.prefix}`);
   // The partner's state wins over the key's: a disabled partner or a withdrawn scope applies at once.
   const partner = await findPartner(record.partnerId);

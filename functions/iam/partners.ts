@@ -1,4 +1,5 @@
 import { PARTNER_TIERS, type PartnerTierName } from '../../lib/schema/partner-tiers';
+import { now } from '../shared/clock';
 import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest, conflict, notFound, preconditionFailed } from '../shared/errors';
@@ -27,8 +28,8 @@ export function toPartnerView(record: PartnerRecord): PartnerView {
   return { ...rest, updatedAt: record.updatedAt ?? record.createdAt, updatedBy: record.updatedBy ?? 'system:unknown' };
 }
 
-export function toKeyView(record: ApiKeyRecord, now = new Date()): ApiKeyView {
-  const refusal = keyRefusal(record, now);
+export function toKeyView(record: ApiKeyRecord, at = new Date(now())): ApiKeyView {
+  const refusal = keyRefusal(record, at);
   const status = refusal === 'revoked' ? 'revoked' : refusal === 'expired' || refusal === 'rotated' ? 'expired' : record.graceUntil ? 'rotating' : 'active';
   return {
     id: record.keyId,

@@ -1,4 +1,20 @@
-/** One place to read the time, so tests and the local runtime can control it. */
+/**
+ * One place to read the time. In AWS the offset is always zero; the local runtime can move it
+ * forward (`POST /local/clock`) so time-driven rules (quotas, key expiry, SLAs) can be tested
+ * without waiting.
+ */
+let offsetMs = 0;
+
+export function now(): number {
+  return Date.now() + offsetMs;
+}
+
 export function nowIso(): string {
-  return new Date().toISOString();
+  return new Date(now()).toISOString();
+}
+
+/** Local runtime and tests only: moves this process's clock forward. */
+export function advanceClock(ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error('The clock only moves forward');
+  offsetMs += ms;
 }

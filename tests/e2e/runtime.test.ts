@@ -200,6 +200,12 @@ describe('CORS (admin API)', () => {
   });
 });
 
+/** Moves the runtime's clock (usage plans, key expiry, functions) forward. */
+async function advanceClock(seconds: number): Promise<void> {
+  const reply = await api('POST', '/local/clock', { body: { advanceSeconds: seconds } });
+  expect(reply.status).toBe(200);
+}
+
 describe('usage plans (partner API)', () => {
   /** A partner of its own with the given limits, so the test is deterministic. */
   async function partnerWith(rateLimit: { requestsPerSecond: number; burst: number }, dailyQuota: number): Promise<string> {
@@ -226,6 +232,9 @@ describe('usage plans (partner API)', () => {
     expect(throttled.length).toBe(6 - ok.length);
     expectProblem(throttled[0]!, 429);
     expect(Number(throttled[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // The next window works again.
+    await advanceClock(Number(throttled[0]!.headers.get('retry-after')));
+    expect((await api('GET', '/partner/v1/products', { apiKey })).status).toBe(200);
   });
 
   it('the daily quota → 429 until the next UTC day', async () => {
@@ -237,6 +246,9 @@ describe('usage plans (partner API)', () => {
     expect(over.body.detail).toMatch(/quota/i);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(over.headers.get('retry-after'))).toBeLessThanOrEqual(24 * 60 * 60);
+    // The next UTC day has a fresh quota.
+    await advanceClock(Number(over.headers.get('retry-after')));
+    expect((await api('GET', '/partner/v1/products', { apiKey })).status).toBe(200);
   });
 
   it('the demo partners are not throttled by ordinary use', async () => {
