@@ -31,6 +31,8 @@ export interface PartnerRecord {
   dailyQuota: number;
   /** The API Gateway API key of the partner's usage plan (REST API, API key source AUTHORIZER); set in AWS. */
   usageIdentifierKey?: string;
+  usageApiKeyId?: string;
+  usagePlanId?: string;
   createdAt: string;
   version: number;
   updatedAt?: string;
@@ -132,4 +134,18 @@ export async function rotateApiKey(old: ApiKeyRecord, replacement: ApiKeyRecord,
     if (error instanceof TransactionCanceledException) throw new ConditionFailed(undefined);
     throw error;
   }
+}
+
+export interface UsagePlanBinding {
+  usageIdentifierKey: string;
+  usageApiKeyId: string;
+  usagePlanId: string;
+}
+
+/**
+ * Records which API Gateway key and usage plan serve a partner (AWS only). A system field: the
+ * partner's version stays, so an admin's If-Match is not made stale by it.
+ */
+export function bindUsagePlan(partnerId: string, binding: UsagePlanBinding, ctx: WriteContext): Promise<PartnerRecord> {
+  return updateRecord<PartnerRecord>(partnerKeys.byId(partnerId), buildUpdate({ set: { ...stampOf(ctx), ...binding } }), 'attribute_exists(pk)');
 }

@@ -24,7 +24,7 @@ import type { ApiKeyView, PartnerView } from './schemas';
 /** Partners and their API keys. Secrets are shown once and stored only as SHA-256 hashes. */
 
 export function toPartnerView(record: PartnerRecord): PartnerView {
-  const { usageIdentifierKey: _u, requestId: _r, sourceIp: _s, ...rest } = record as PartnerRecord & { requestId?: string; sourceIp?: string };
+  const { usageIdentifierKey: _u, usageApiKeyId: _k, usagePlanId: _p, requestId: _r, sourceIp: _s, ...rest } = record as PartnerRecord & { requestId?: string; sourceIp?: string };
   return { ...rest, updatedAt: record.updatedAt ?? record.createdAt, updatedBy: record.updatedBy ?? 'system:unknown' };
 }
 
