@@ -1,30 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { adminToken, api, type ApiReply } from '../support/e2e-client';
 
 /** The products slice over real HTTP through the local gateway (started by the e2e global setup). */
-const baseUrl = process.env.BACKOFFICE_URL!;
-const credentials = JSON.parse(readFileSync(process.env.BACKOFFICE_CREDENTIALS!, 'utf8')) as {
-  tokens: Record<string, string>;
-};
-const adminToken = credentials.tokens['admin@example.com']!;
-const analystToken = credentials.tokens['analyst@example.com']!;
+type Reply = ApiReply;
+const analystToken = adminToken('analyst@example.com');
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
-}
-
-async function http(method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string>; token?: string } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? adminToken}`, ...options.headers };
-  let body: string | undefined = options.raw;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(`${baseUrl}/admin/v1${path}`, { method, headers, body });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+/** An admin API call as the admin, unless another token is given. */
+function http(method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string>; token?: string } = {}): Promise<Reply> {
+  return api(method, `/admin/v1${path}`, {
+    token: options.token ?? adminToken(),
+    ...(options.body === undefined ? {} : { body: options.body }),
+    ...(options.raw === undefined ? {} : { rawBody: options.raw }),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
 }
 
 function expectProblem(reply: Reply, status: number) {
@@ -114,8 +102,7 @@ describe('soft delete', () => {
     };
     expect(await listIds()).toContain(id);
 
-    const deleted = await fetch(`${baseUrl}/admin/v1/products/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
-    expect(deleted.status).toBe(204);
+    expect((await http('DELETE', `/products/${id}`)).status).toBe(204);
     expectProblem(await http('GET', `/products/${id}`), 404);
     expect(await listIds()).not.toContain(id);
     expect(await listIds('&includeDeleted=true')).toContain(id);
