@@ -67,3 +67,34 @@ export const apiKeyKeys = {
   }),
   ofPartnerPartition: (partnerId: string) => `PARTNER_KEYS#${partnerId}`,
 };
+
+/**
+ * Keys of the audit table (`AuditLog`, DESIGN §8), which has its own key space: the entries of one
+ * entity share the partition `<entityType>#<entityId>`, sorted by their zero-padded sequence number;
+ * the chain head sits in the same partition (`HEAD` sorts after every number). Stream-event markers
+ * (redelivery dedupe) and legal holds have partitions of their own. Only entries carry `actor`, `day`
+ * and `at`, so only entries appear in the byActor and byDay indexes.
+ */
+const AUDIT_SEQ_DIGITS = 12;
+export const auditKeys = {
+  entityPartition: (entityType: string, entityId: string) => `${entityType}#${entityId}`,
+  seqSortKey: (seq: number) => String(seq).padStart(AUDIT_SEQ_DIGITS, '0'),
+  /** Sort-key bounds of the entries of a partition (the head is outside them). */
+  firstSeqSortKey: () => '1'.padStart(AUDIT_SEQ_DIGITS, '0'),
+  lastSeqSortKey: () => '9'.repeat(AUDIT_SEQ_DIGITS),
+  entry: (entityType: string, entityId: string, seq: number): PrimaryKey => ({
+    pk: auditKeys.entityPartition(entityType, entityId),
+    sk: auditKeys.seqSortKey(seq),
+  }),
+  /** The latest sequence number and hash of an entity's chain. */
+  head: (entityType: string, entityId: string): PrimaryKey => ({ pk: auditKeys.entityPartition(entityType, entityId), sk: 'HEAD' }),
+  /** Marks a stream record as recorded (its eventID), so a redelivery appends nothing. */
+  event: (eventId: string): PrimaryKey => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
+  /** A legal hold on one entity, on every entity of a type (`entityId` omitted), or on everything (both omitted). */
+  hold: (entityType?: string, entityId?: string): PrimaryKey => ({
+    pk: entityType === undefined ? 'HOLD#*' : `HOLD#${entityType}#${entityId ?? '*'}`,
+    sk: 'HOLD',
+  }),
+  /** byDay index partition of a timestamp (UTC date). */
+  day: (at: string) => at.slice(0, 10),
+};

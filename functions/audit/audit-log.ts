@@ -1,0 +1,171 @@
+import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { badRequest } from '../shared/errors';
+import { auditKeys } from '../shared/keys';
+import { chainHash, GENESIS_HASH, type Change } from './audit-entry';
+import {
+  appendEntry,
+  chainPages,
+  getHead,
+  queryActorEntries,
+  queryDayEntries,
+  queryEntityEntries,
+  readAppendState,
+  type Page,
+  type StoredEntry,
+} from './audit-repository';
+import type { AuditEntry, ListAuditQuery, VerifyResult } from './schemas';
+
+/** Audit log use cases: append a change (the stream consumer), list entries, verify a chain. */
+
+const DAY_SECONDS = 24 * 60 * 60;
+/** Default retention of entries: 7 years (AUDIT_RETENTION_DAYS overrides it). */
+export const DEFAULT_RETENTION_DAYS = 2557;
+/** Markers only need to outlive the stream (24 h) and a replay from the failure destination. */
+const MARKER_TTL_SECONDS = 7 * DAY_SECONDS;
+/** Appends retried when another writer moved the same chain first. */
+const MAX_APPEND_ATTEMPTS = 5;
+
+export interface RecordOptions {
+  retentionDays: number;
+  /** Epoch milliseconds; for the marker's expiry. */
+  now?: () => number;
+}
+
+/**
+ * Appends one change to its entity's chain, exactly once: a change whose stream event is already
+ * recorded appends nothing ('duplicate'); a writer that lost the race for the next sequence number
+ * reads the head again and retries (a retry of a recorded event is then a 'duplicate').
+ */
+export async function recordChange(change: Change, options: RecordOptions): Promise<'appended' | 'duplicate'> {
+  const now = options.now ?? Date.now;
+  for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
+    const state = await readAppendState(change.eventId, change.entityType, change.entityId);
+    if (state.recorded) return 'duplicate';
+    const seq = (state.head?.seq ?? 0) + 1;
+    const prevHash = state.head?.hash ?? GENESIS_HASH;
+    const content = { ...change, seq };
+    const entry: StoredEntry = {
+      ...content,
+      prevHash,
+      hash: chainHash(prevHash, content),
+      day: auditKeys.day(change.at),
+      ...(state.held
+        ? { legalHold: true }
+        : { expiresAt: Math.floor(Date.parse(change.at) / 1000) + Math.round(options.retentionDays * DAY_SECONDS) }),
+    };
+    const result = await appendEntry(entry, state.head?.seq, Math.floor(now() / 1000) + MARKER_TTL_SECONDS);
+    if (result !== 'conflict') return result;
+  }
+  throw new Error(`The audit chain of ${change.entityType} ${change.entityId} kept moving; ${change.eventId} will be retried`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listing
+
+export function toAuditEntry(entry: StoredEntry): AuditEntry {
+  return {
+    seq: entry.seq,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    changes: entry.changes,
+    requestId: entry.requestId ?? null,
+    sourceIp: entry.sourceIp ?? null,
+    hash: entry.hash,
+    prevHash: entry.prevHash,
+    legalHold: entry.legalHold === true,
+    ...(entry.expiresAt === undefined ? {} : { expiresAt: new Date(entry.expiresAt * 1000).toISOString() }),
+  };
+}
+
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) - DAY_SECONDS * 1000).toISOString().slice(0, 10);
+
+/** A cursor of a time-range listing: the day being read and, within it, DynamoDB's last key. */
+interface DayCursor {
+  day: string;
+  key?: Record<string, unknown>;
+}
+
+function dayCursorOf(raw: Record<string, unknown> | undefined, fromDay: string, toDay: string): DayCursor | undefined {
+  if (raw === undefined) return undefined;
+  const day = raw.day;
+  const key = raw.key;
+  const valid =
+    typeof day === 'string' && DAY_PATTERN.test(day) && day >= fromDay && day <= toDay &&
+    (key === undefined || (typeof key === 'object' && key !== null && !Array.isArray(key)));
+  if (!valid) throw badRequest('The cursor is invalid', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
+  return { day, ...(key ? { key: key as Record<string, unknown> } : {}) };
+}
+
+/**
+ * One Query per page:
+ * - by entity (`entityType` + `entityId`): its entries in chain order; `actor`, `from`, `to` filter;
+ * - by actor: byActor index, newest first, within `from`/`to` when given;
+ * - by time range (`from` + `to`, at most 31 days): byDay index, one day partition per page, newest
+ *   first; a page that finishes a day ends there (it may be short, even empty) and its cursor
+ *   continues with the day before.
+ */
+export async function listEntries(query: ListAuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  const { entityType, entityId, actor, from, to, limit, cursor } = query;
+  const binding = ['audit', entityType ?? '', entityId ?? '', actor ?? '', from ?? '', to ?? ''].join('|');
+  let page: Page;
+  if (entityType !== undefined && entityId !== undefined) {
+    page = await queryEntityEntries({ entityType, entityId, actor, from, to, limit, startKey: decodeCursor(cursor, binding) });
+  } else if (actor !== undefined) {
+    page = await queryActorEntries({ actor, from, to, limit, startKey: decodeCursor(cursor, binding) });
+  } else {
+    // The schema guarantees both bounds in this mode.
+    const fromDay = auditKeys.day(from!);
+    const toDay = auditKeys.day(to!);
+    const position = dayCursorOf(decodeCursor(cursor, binding), fromDay, toDay) ?? { day: toDay };
+    const dayPage = await queryDayEntries({ day: position.day, from: from!, to: to!, limit, startKey: position.key });
+    const next: DayCursor | undefined = dayPage.lastKey
+      ? { day: position.day, key: dayPage.lastKey }
+      : position.day > fromDay
+        ? { day: previousDay(position.day) }
+        : undefined;
+    return {
+      items: dayPage.items.map(toAuditEntry),
+      nextCursor: encodeCursor(next as Record<string, unknown> | undefined, binding),
+    };
+  }
+  return { items: page.items.map(toAuditEntry), nextCursor: encodeCursor(page.lastKey, binding) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+/**
+ * Walks an entity's chain from seq 1 and recomputes every hash. Broken: a missing sequence number
+ * (`missing-entry`), an entry whose content or link does not match its hash (`hash-mismatch`), or a
+ * chain that disagrees with its head — entries cut off at the end, or the head gone (`head-mismatch`).
+ * The head is read first, so entries appended while this runs do not count as breaks.
+ */
+export async function verifyChain(entityType: string, entityId: string): Promise<VerifyResult> {
+  const head = await getHead(entityType, entityId);
+  let expected = 1;
+  let prevHash = GENESIS_HASH;
+  for await (const links of chainPages(entityType, entityId)) {
+    for (const { position, entry } of links) {
+      if (position > expected) return { ok: false, brokenAt: expected, reason: 'missing-entry' };
+      const valid =
+        position === expected &&
+        entry.seq === expected &&
+        entry.entityType === entityType &&
+        entry.entityId === entityId &&
+        entry.prevHash === prevHash &&
+        chainHash(prevHash, entry) === entry.hash;
+      if (!valid) return { ok: false, brokenAt: expected, reason: 'hash-mismatch' };
+      if (head && entry.seq === head.seq && head.hash !== entry.hash) return { ok: false, brokenAt: expected, reason: 'head-mismatch' };
+      prevHash = entry.hash;
+      expected += 1;
+    }
+  }
+  const last = expected - 1;
+  if (head && head.seq > last) return { ok: false, brokenAt: last + 1, reason: 'missing-entry' };
+  if (!head && last > 0) return { ok: false, brokenAt: last, reason: 'head-mismatch' };
+  return { ok: true, entries: last, ...(head ? { headHash: head.hash } : {}) };
+}

@@ -1,0 +1,269 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/db';
+import { requireEnv } from '../shared/env';
+import { auditKeys, type PrimaryKey } from '../shared/keys';
+import type { ChainedEntry } from './audit-entry';
+
+/**
+ * The audit table (`AuditLog`, its name in AUDIT_TABLE_NAME). Entries are only ever added: one
+ * transaction puts the entry (new key), moves the chain head (conditioned on the sequence number it
+ * was read at) and puts the stream-event marker (new key). Nothing here updates or deletes an entry,
+ * and in AWS the table's resource policy denies it to everyone.
+ */
+
+let cachedTableName: string | undefined;
+export function auditTableName(): string {
+  cachedTableName ??= requireEnv('AUDIT_TABLE_NAME');
+  return cachedTableName;
+}
+
+/** Index names of the audit table (lib/schema/tables.ts AUDIT_TABLE). */
+export const BY_ACTOR_INDEX = 'byActor';
+export const BY_DAY_INDEX = 'byDay';
+
+/** An entry as stored: the chained entry plus its index keys and retention. */
+export interface StoredEntry extends ChainedEntry {
+  /** byDay partition (UTC date of `at`). */
+  day: string;
+  /** Epoch seconds when DynamoDB's TTL may delete the entry; absent under legal hold. */
+  expiresAt?: number;
+  /** Written while a legal hold applied: never expires. */
+  legalHold?: boolean;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export interface AppendState {
+  /** The stream record was recorded before (a redelivery). */
+  recorded: boolean;
+  head?: ChainHead;
+  /** A legal hold covers the entity (on it, on its type or on everything). */
+  held: boolean;
+}
+
+const ENTRY_KEY_ATTRIBUTES = ['pk', 'sk'];
+
+function entryOf(item: Record<string, unknown>): StoredEntry {
+  const entry: Record<string, unknown> = { ...item };
+  for (const attribute of ENTRY_KEY_ATTRIBUTES) delete entry[attribute];
+  return entry as unknown as StoredEntry;
+}
+
+const sameKey = (a: Record<string, unknown>, b: PrimaryKey) => a.pk === b.pk && a.sk === b.sk;
+
+/** A hold item is in force until it carries `releasedAt`. */
+const holdInForce = (item: Record<string, unknown> | undefined) => item !== undefined && (item.releasedAt === undefined || item.releasedAt === null);
+
+/**
+ * Everything appending one change needs, in one strongly consistent BatchGetItem: the event marker,
+ * the chain head and the three legal-hold levels.
+ */
+export async function readAppendState(eventId: string, entityType: string, entityId: string): Promise<AppendState> {
+  const marker = auditKeys.event(eventId);
+  const head = auditKeys.head(entityType, entityId);
+  const holds = [auditKeys.hold(entityType, entityId), auditKeys.hold(entityType), auditKeys.hold()];
+  let pending: PrimaryKey[] = [marker, head, ...holds];
+  const found: Record<string, unknown>[] = [];
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt > 0) {
+      if (attempt >= 5) throw new Error('DynamoDB left keys of the audit state unprocessed');
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+    const { Responses, UnprocessedKeys } = await documentClient.send(
+      new BatchGetCommand({ RequestItems: { [auditTableName()]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    found.push(...(Responses?.[auditTableName()] ?? []));
+    pending = (UnprocessedKeys?.[auditTableName()]?.Keys ?? []) as PrimaryKey[];
+  }
+  const headItem = found.find((item) => sameKey(item, head));
+  return {
+    recorded: found.some((item) => sameKey(item, marker)),
+    ...(headItem ? { head: { seq: Number(headItem.seq), hash: String(headItem.hash) } } : {}),
+    held: holds.some((key) => holdInForce(found.find((item) => sameKey(item, key)))),
+  };
+}
+
+export type AppendResult = 'appended' | 'duplicate' | 'conflict';
+
+/**
+ * Appends `entry` in one transaction: the entry (its sequence number must be free), the head (must
+ * still be at `previousSeq`) and the marker of its stream event (must not exist). Returns `duplicate`
+ * when the event was recorded meanwhile, `conflict` when another writer moved the chain first.
+ */
+export async function appendEntry(entry: StoredEntry, previousSeq: number | undefined, markerExpiresAt: number): Promise<AppendResult> {
+  const table = auditTableName();
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...auditKeys.entry(entry.entityType, entry.entityId, entry.seq), ...entry },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: table,
+              Item: { ...auditKeys.head(entry.entityType, entry.entityId), entityType: entry.entityType, entityId: entry.entityId, seq: entry.seq, hash: entry.hash },
+              ...(previousSeq === undefined
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : { ConditionExpression: 'seq = :previous', ExpressionAttributeValues: { ':previous': previousSeq } }),
+            },
+          },
+          {
+            Put: {
+              TableName: table,
+              Item: { ...auditKeys.event(entry.eventId), entityType: entry.entityType, entityId: entry.entityId, seq: entry.seq, expiresAt: markerExpiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return 'appended';
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+    if (codes[2] === 'ConditionalCheckFailed') return 'duplicate';
+    if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return 'conflict';
+    throw error;
+  }
+}
+
+export async function getHead(entityType: string, entityId: string): Promise<ChainHead | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: auditTableName(), Key: auditKeys.head(entityType, entityId), ConsistentRead: true }),
+  );
+  return Item ? { seq: Number(Item.seq), hash: String(Item.hash) } : undefined;
+}
+
+export interface Page {
+  items: StoredEntry[];
+  lastKey?: Record<string, unknown>;
+}
+
+async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Page> {
+  const { Items, LastEvaluatedKey } = await documentClient.send(new QueryCommand({ TableName: auditTableName(), ...input }));
+  return { items: (Items ?? []).map(entryOf), lastKey: LastEvaluatedKey };
+}
+
+/** Optional filters on `at` (inclusive ISO bounds) and `actor`, as a filter expression. */
+function filters(filter: { from?: string; to?: string; actor?: string }) {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.from !== undefined) {
+    parts.push('#at >= :from');
+    names['#at'] = 'at';
+    values[':from'] = filter.from;
+  }
+  if (filter.to !== undefined) {
+    parts.push('#at <= :to');
+    names['#at'] = 'at';
+    values[':to'] = filter.to;
+  }
+  if (filter.actor !== undefined) {
+    parts.push('#actor = :actor');
+    names['#actor'] = 'actor';
+    values[':actor'] = filter.actor;
+  }
+  return { expression: parts.join(' AND '), names, values };
+}
+
+/** `at` between the bounds, as a key condition on an index sort key. */
+function atCondition(from: string | undefined, to: string | undefined): { condition: string; values: Record<string, string> } {
+  if (from !== undefined && to !== undefined) return { condition: ' AND #at BETWEEN :from AND :to', values: { ':from': from, ':to': to } };
+  if (from !== undefined) return { condition: ' AND #at >= :from', values: { ':from': from } };
+  if (to !== undefined) return { condition: ' AND #at <= :to', values: { ':to': to } };
+  return { condition: '', values: {} };
+}
+
+export interface EntityQuery {
+  entityType: string;
+  entityId: string;
+  limit: number;
+  startKey?: Record<string, unknown>;
+  from?: string;
+  to?: string;
+  actor?: string;
+}
+
+/** One Query: an entity's entries in chain order (time and actor, when given, filter the page). */
+export function queryEntityEntries(q: EntityQuery): Promise<Page> {
+  const filter = filters(q);
+  return query({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+    ...(filter.expression ? { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names } : {}),
+    ExpressionAttributeValues: {
+      ':pk': auditKeys.entityPartition(q.entityType, q.entityId),
+      ':first': auditKeys.firstSeqSortKey(),
+      ':last': auditKeys.lastSeqSortKey(),
+      ...filter.values,
+    },
+    ScanIndexForward: true,
+    Limit: q.limit,
+    ExclusiveStartKey: q.startKey,
+  });
+}
+
+/** One Query on byActor: an actor's entries, newest first, optionally within [from, to]. */
+export function queryActorEntries(q: { actor: string; from?: string; to?: string; limit: number; startKey?: Record<string, unknown> }): Promise<Page> {
+  const range = atCondition(q.from, q.to);
+  return query({
+    IndexName: BY_ACTOR_INDEX,
+    KeyConditionExpression: `#actor = :actor${range.condition}`,
+    ExpressionAttributeNames: { '#actor': 'actor', ...(range.condition ? { '#at': 'at' } : {}) },
+    ExpressionAttributeValues: { ':actor': q.actor, ...range.values },
+    ScanIndexForward: false,
+    Limit: q.limit,
+    ExclusiveStartKey: q.startKey,
+  });
+}
+
+/** One Query on byDay: one day's entries within [from, to], newest first. */
+export function queryDayEntries(q: { day: string; from: string; to: string; limit: number; startKey?: Record<string, unknown> }): Promise<Page> {
+  const range = atCondition(q.from, q.to);
+  return query({
+    IndexName: BY_DAY_INDEX,
+    KeyConditionExpression: `#day = :day${range.condition}`,
+    ExpressionAttributeNames: { '#day': 'day', '#at': 'at' },
+    ExpressionAttributeValues: { ':day': q.day, ...range.values },
+    ScanIndexForward: false,
+    Limit: q.limit,
+    ExclusiveStartKey: q.startKey,
+  });
+}
+
+/** A stored entry and the sequence number its sort key gives it (what verify trusts, not the attribute). */
+export interface ChainLink {
+  position: number;
+  entry: StoredEntry;
+}
+
+/** Every entry of an entity in chain order, page by page (strongly consistent): what verify reads. */
+export async function* chainPages(entityType: string, entityId: string): AsyncGenerator<ChainLink[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items, LastEvaluatedKey } = await documentClient.send(
+      new QueryCommand({
+        TableName: auditTableName(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+        ExpressionAttributeValues: {
+          ':pk': auditKeys.entityPartition(entityType, entityId),
+          ':first': auditKeys.firstSeqSortKey(),
+          ':last': auditKeys.lastSeqSortKey(),
+        },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    yield (Items ?? []).map((item) => ({ position: Number(item.sk), entry: entryOf(item) }));
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+}
