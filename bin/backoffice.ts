@@ -14,6 +14,7 @@ import type { ModuleLogLevel } from '../lib/constructs/module-function';
  * - backoffice:logLevel            DEBUG | INFO | WARN | ERROR
  * - backoffice:partnerWebAclArn    WAFv2 web ACL for the partner API (optional)
  * - backoffice:stackName           CloudFormation stack name
+ * - backoffice:auditRetentionDays  days audit entries are kept (default 2557, 7 years; legal holds never expire)
  * cdk-nag's AwsSolutions pack runs as a policy-validation plugin: `cdk synth` fails on any finding
  * that is not acknowledged (with its reason) in the constructs.
  */
@@ -43,6 +44,14 @@ function retention(key: string): RetentionDays | undefined {
   return days as RetentionDays;
 }
 
+function positiveNumber(key: string): number | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new Error(`Context ${key} must be a positive whole number`);
+  return number;
+}
+
 function logLevel(key: string): ModuleLogLevel | undefined {
   const value = optionalString(key);
   if (value === undefined) return undefined;
@@ -57,6 +66,7 @@ const authDomainPrefix = optionalString('backoffice:authDomainPrefix');
 const logRetention = retention('backoffice:logRetentionDays');
 const level = logLevel('backoffice:logLevel');
 const partnerWebAclArn = optionalString('backoffice:partnerWebAclArn');
+const auditRetentionDays = positiveNumber('backoffice:auditRetentionDays');
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
@@ -70,6 +80,7 @@ new BackofficeStack(app, optionalString('backoffice:stackName') ?? 'Backoffice',
   ...(logRetention === undefined ? {} : { logRetention }),
   ...(level ? { logLevel: level } : {}),
   ...(partnerWebAclArn ? { partnerWebAclArn } : {}),
+  ...(auditRetentionDays === undefined ? {} : { auditRetentionDays }),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

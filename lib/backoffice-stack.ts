@@ -1,8 +1,9 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
 import { AdminApi } from './constructs/admin-api';
+import { AuditLog } from './constructs/audit';
 import { DataTables } from './constructs/data-table';
 import { StaffIdentity } from './constructs/identity';
 import type { ModuleLogLevel } from './constructs/module-function';
@@ -51,6 +52,11 @@ export interface BackofficeStackProps extends StackProps {
    * @default - none
    */
   readonly partnerWebAclArn?: string;
+  /**
+   * Days audit entries are kept (entries written under a legal hold never expire).
+   * @default 2557 (7 years)
+   */
+  readonly auditRetentionDays?: number;
 }
 
 /** The Backoffice back end (DESIGN §2): composes the constructs; holds no resource definitions itself. */
@@ -60,6 +66,7 @@ export class BackofficeStack extends Stack {
   public readonly modules: BackofficeModules;
   public readonly adminApi: AdminApi;
   public readonly partnerApi: PartnerApi;
+  public readonly audit: AuditLog;
 
   constructor(scope: Construct, id: string, props: BackofficeStackProps = {}) {
     super(scope, id, props);
@@ -78,6 +85,16 @@ export class BackofficeStack extends Stack {
       table: this.data.table,
       tableIndexNames: this.data.tableIndexNames,
       allowedOrigins: props.allowedOrigins ?? [],
+      ...logRetention,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+
+    this.audit = new AuditLog(this, 'Audit', {
+      table: this.data.table,
+      auditTable: this.data.auditTable,
+      auditIndexNames: this.data.auditIndexNames,
+      readerFunction: this.modules.functions.audit,
+      ...(props.auditRetentionDays === undefined ? {} : { retention: Duration.days(props.auditRetentionDays) }),
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
@@ -113,6 +130,10 @@ export class BackofficeStack extends Stack {
     }
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'Single table' });
     new CfnOutput(this, 'AuditTableName', { value: this.data.auditTable.tableName, description: 'Audit log table' });
+    new CfnOutput(this, 'AuditDeadLetterQueueUrl', {
+      value: this.audit.deadLetterQueue.queueUrl,
+      description: 'Stream batches the audit consumer could not record (shard and sequence range)',
+    });
     for (const [tier, plan] of Object.entries(this.partnerApi.usagePlans)) {
       new CfnOutput(this, `PartnerUsagePlan${tier.charAt(0).toUpperCase()}${tier.slice(1)}Id`, {
         value: plan.usagePlanId,

@@ -12,11 +12,14 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  * - docs: serves a bundled document; reads only the caller's staff record to authorize (GetItem).
  * - iam: staff, roles, partners and keys (reads, lists, transactional writes).
  * - catalog: products and stock (reads, lists, transactional writes).
+ * - audit: reads the caller's staff record to authorize (GetItem); its own table, the audit log, is
+ *   granted by the AuditLog construct (read only).
  */
 export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   docs: 'getItem',
   iam: 'readWrite',
   catalog: 'readWrite',
+  audit: 'getItem',
 };
 
 /** Properties of {@link BackofficeModules}. */

@@ -1,0 +1,31 @@
+import { defineRoutes } from '../shared/http/route';
+import { page } from '../shared/schemas';
+import { AuditEntry, ListAuditQuery, VerifyAuditQuery, VerifyResult } from './schemas';
+
+/** Read-only by design: no route can change or delete an audit entry (DESIGN §8). */
+export const auditRoutes = defineRoutes([
+  {
+    operationId: 'listAuditEntries',
+    api: 'admin',
+    method: 'GET',
+    path: '/audit',
+    module: 'audit',
+    summary:
+      'Audit entries of one entity (entityType + entityId, in chain order), of one actor (newest first), or of a time range ' +
+      '(from + to, at most 31 days, newest first, one day per page)',
+    access: { permission: 'audit:read' },
+    query: ListAuditQuery,
+    responses: { 200: page(AuditEntry) },
+  },
+  {
+    operationId: 'verifyAuditChain',
+    api: 'admin',
+    method: 'GET',
+    path: '/audit/verify',
+    module: 'audit',
+    summary: "Recompute an entity's hash chain: ok with the number of entries, or the first broken sequence number",
+    access: { permission: 'audit:read' },
+    query: VerifyAuditQuery,
+    responses: { 200: VerifyResult },
+  },
+]);
