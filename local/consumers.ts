@@ -1,14 +1,24 @@
-import type { StreamConsumer } from './stream-poller';
+import { handler as auditConsumer } from '../functions/audit/consumer';
+import { AUDIT_CONSUMER, type StreamConsumerDefinition } from '../lib/schema/stream-consumers';
+import type { StreamConsumer, StreamHandler } from './stream-poller';
 
 /**
  * The stream consumers the local runtime runs: the local twin of the CDK stack's DynamoDB event
- * source mappings (same batch size, filters, retries, bisect and failure destination). Loaded after
- * the environment is set, so a consumer may import its module's handler here.
- *
- * None yet: the audit log and the daily metrics consumers register here when they exist, e.g.
- *   { name: 'audit', handler: (await import('../functions/audit/stream-handler')).handler,
- *     batchSize: 100, maxRetries: 5, bisectOnError: true }
+ * source mappings (same batch size, filters, retries and bisect, from lib/schema/stream-consumers.ts;
+ * the failure destination is `<data dir>/failures/<name>.jsonl`). Loaded after the environment is
+ * set, so importing a module's handler here is safe.
  */
+function fromDefinition(definition: StreamConsumerDefinition, handler: StreamHandler): StreamConsumer {
+  return {
+    name: definition.name,
+    handler,
+    batchSize: definition.batchSize,
+    maxRetries: definition.retryAttempts,
+    bisectOnError: definition.bisectOnError,
+    filter: { excludeEntityTypes: definition.excludeEntityTypes },
+  };
+}
+
 export async function localStreamConsumers(): Promise<StreamConsumer[]> {
-  return [];
+  return [fromDefinition(AUDIT_CONSUMER, auditConsumer)];
 }
