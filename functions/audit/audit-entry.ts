@@ -35,6 +35,11 @@ export interface Change {
 /** What the hash covers: the change and its place in the chain. */
 export interface EntryContent extends Change {
   seq: number;
+  /**
+   * When the previous entry may expire (epoch seconds; null: there is none, or it is under legal
+   * hold). Lets verify tell entries removed by the retention period from entries removed by hand.
+   */
+  prevExpiresAt: number | null;
 }
 
 export interface ChainedEntry extends EntryContent {
@@ -124,8 +129,8 @@ export function canonicalJson(value: unknown): string {
 
 /** The fields an entry's hash covers (storage fields such as `expiresAt` are not part of it). */
 export function contentOf(entry: EntryContent): EntryContent {
-  const { seq, eventId, entityType, entityId, action, actor, at, requestId, sourceIp, changes } = entry;
-  return { seq, eventId, entityType, entityId, action, actor, at, requestId, sourceIp, changes };
+  const { seq, prevExpiresAt, eventId, entityType, entityId, action, actor, at, requestId, sourceIp, changes } = entry;
+  return { seq, prevExpiresAt: prevExpiresAt ?? null, eventId, entityType, entityId, action, actor, at, requestId, sourceIp, changes };
 }
 
 /** `sha256(prevHash + canonical entry)`, hex. */

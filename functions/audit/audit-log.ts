@@ -1,3 +1,4 @@
+import { now as clockNow } from '../shared/clock';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest } from '../shared/errors';
 import { auditKeys } from '../shared/keys';
@@ -31,27 +32,30 @@ export interface RecordOptions {
   now?: () => number;
 }
 
+/** An entry's expiry: `at` plus the retention period, in epoch seconds. */
+export function expiryOf(at: string, retentionDays: number): number {
+  return Math.floor(Date.parse(at) / 1000) + Math.round(retentionDays * DAY_SECONDS);
+}
+
 /**
  * Appends one change to its entity's chain, exactly once: a change whose stream event is already
  * recorded appends nothing ('duplicate'); a writer that lost the race for the next sequence number
  * reads the head again and retries (a retry of a recorded event is then a 'duplicate').
  */
 export async function recordChange(change: Change, options: RecordOptions): Promise<'appended' | 'duplicate'> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? clockNow;
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
     const state = await readAppendState(change.eventId, change.entityType, change.entityId);
     if (state.recorded) return 'duplicate';
     const seq = (state.head?.seq ?? 0) + 1;
     const prevHash = state.head?.hash ?? GENESIS_HASH;
-    const content = { ...change, seq };
+    const content = { ...change, seq, prevExpiresAt: state.head ? state.head.expiresAt : null };
     const entry: StoredEntry = {
       ...content,
       prevHash,
       hash: chainHash(prevHash, content),
       day: auditKeys.day(change.at),
-      ...(state.held
-        ? { legalHold: true }
-        : { expiresAt: Math.floor(Date.parse(change.at) / 1000) + Math.round(options.retentionDays * DAY_SECONDS) }),
+      ...(state.held ? { legalHold: true } : { expiresAt: expiryOf(change.at, options.retentionDays) }),
     };
     const result = await appendEntry(entry, state.head?.seq, Math.floor(now() / 1000) + MARKER_TTL_SECONDS);
     if (result !== 'conflict') return result;
@@ -139,18 +143,33 @@ export async function listEntries(query: ListAuditQuery): Promise<{ items: Audit
 // Verification
 
 /**
- * Walks an entity's chain from seq 1 and recomputes every hash. Broken: a missing sequence number
- * (`missing-entry`), an entry whose content or link does not match its hash (`hash-mismatch`), or a
- * chain that disagrees with its head — entries cut off at the end, or the head gone (`head-mismatch`).
+ * Walks an entity's chain in sequence order and recomputes every hash. Broken: a missing sequence
+ * number (`missing-entry`), an entry whose content or link does not match its hash (`hash-mismatch`),
+ * or a chain that disagrees with its head (`head-mismatch`; the head records the latest sequence
+ * number and hash, so entries cut off at the end are noticed too).
+ *
+ * Entries the retention period removed are not breaks: every entry records when its predecessor may
+ * expire (`prevExpiresAt`, covered by its hash) and the head when the latest one may, so a gap is
+ * accepted when the entry just before it was due to expire (earlier entries expire earlier). Such a
+ * gap is counted in `expired`; the entry after it is checked against its own hash only.
  * The head is read first, so entries appended while this runs do not count as breaks.
  */
-export async function verifyChain(entityType: string, entityId: string): Promise<VerifyResult> {
+export async function verifyChain(entityType: string, entityId: string, nowMs: number = clockNow()): Promise<VerifyResult> {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const expiredBy = (expiresAt: number | null | undefined) => typeof expiresAt === 'number' && expiresAt <= nowSeconds;
   const head = await getHead(entityType, entityId);
   let expected = 1;
   let prevHash = GENESIS_HASH;
+  let verified = 0;
+  let expired = 0;
   for await (const links of chainPages(entityType, entityId)) {
     for (const { position, entry } of links) {
-      if (position > expected) return { ok: false, brokenAt: expected, reason: 'missing-entry' };
+      if (position > expected) {
+        if (!expiredBy(entry.prevExpiresAt)) return { ok: false, brokenAt: expected, reason: 'missing-entry' };
+        expired += position - expected;
+        expected = position;
+        prevHash = entry.prevHash;
+      }
       const valid =
         position === expected &&
         entry.seq === expected &&
@@ -162,10 +181,14 @@ export async function verifyChain(entityType: string, entityId: string): Promise
       if (head && entry.seq === head.seq && head.hash !== entry.hash) return { ok: false, brokenAt: expected, reason: 'head-mismatch' };
       prevHash = entry.hash;
       expected += 1;
+      verified += 1;
     }
   }
   const last = expected - 1;
-  if (head && head.seq > last) return { ok: false, brokenAt: last + 1, reason: 'missing-entry' };
+  if (head && head.seq > last) {
+    if (!expiredBy(head.expiresAt)) return { ok: false, brokenAt: last + 1, reason: 'missing-entry' };
+    expired += head.seq - last;
+  }
   if (!head && last > 0) return { ok: false, brokenAt: last, reason: 'head-mismatch' };
-  return { ok: true, entries: last, ...(head ? { headHash: head.hash } : {}) };
+  return { ok: true, entries: verified, ...(expired > 0 ? { expired } : {}), ...(head ? { headHash: head.hash } : {}) };
 }

@@ -35,6 +35,13 @@ export interface StoredEntry extends ChainedEntry {
 export interface ChainHead {
   seq: number;
   hash: string;
+  /** When the latest entry may expire (null: under legal hold). */
+  expiresAt: number | null;
+}
+
+function headOf(item: Record<string, unknown>): ChainHead {
+  const expiresAt = item.lastExpiresAt;
+  return { seq: Number(item.seq), hash: String(item.hash), expiresAt: typeof expiresAt === 'number' ? expiresAt : null };
 }
 
 export interface AppendState {
@@ -82,7 +89,7 @@ export async function readAppendState(eventId: string, entityType: string, entit
   const headItem = found.find((item) => sameKey(item, head));
   return {
     recorded: found.some((item) => sameKey(item, marker)),
-    ...(headItem ? { head: { seq: Number(headItem.seq), hash: String(headItem.hash) } } : {}),
+    ...(headItem ? { head: headOf(headItem) } : {}),
     held: holds.some((key) => holdInForce(found.find((item) => sameKey(item, key)))),
   };
 }
@@ -110,7 +117,14 @@ export async function appendEntry(entry: StoredEntry, previousSeq: number | unde
           {
             Put: {
               TableName: table,
-              Item: { ...auditKeys.head(entry.entityType, entry.entityId), entityType: entry.entityType, entityId: entry.entityId, seq: entry.seq, hash: entry.hash },
+              Item: {
+                ...auditKeys.head(entry.entityType, entry.entityId),
+                entityType: entry.entityType,
+                entityId: entry.entityId,
+                seq: entry.seq,
+                hash: entry.hash,
+                lastExpiresAt: entry.expiresAt ?? null,
+              },
               ...(previousSeq === undefined
                 ? { ConditionExpression: 'attribute_not_exists(pk)' }
                 : { ConditionExpression: 'seq = :previous', ExpressionAttributeValues: { ':previous': previousSeq } }),
@@ -140,7 +154,7 @@ export async function getHead(entityType: string, entityId: string): Promise<Cha
   const { Item } = await documentClient.send(
     new GetCommand({ TableName: auditTableName(), Key: auditKeys.head(entityType, entityId), ConsistentRead: true }),
   );
-  return Item ? { seq: Number(Item.seq), hash: String(Item.hash) } : undefined;
+  return Item ? headOf(Item) : undefined;
 }
 
 export interface Page {

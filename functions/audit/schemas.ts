@@ -73,7 +73,12 @@ export const AuditEntry = z
 
 export const VerifyResult = z
   .union([
-    z.object({ ok: z.literal(true), entries: z.int().min(0), headHash: z.string().optional() }),
+    z.object({
+      ok: z.literal(true),
+      entries: z.int().min(0).describe('Entries verified'),
+      expired: z.int().min(1).optional().describe('Entries already removed by the retention period'),
+      headHash: z.string().optional().describe('Hash of the latest entry'),
+    }),
     z.object({
       ok: z.literal(false),
       brokenAt: z.int().min(1).describe('The first sequence number that does not verify'),

@@ -12,10 +12,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { verifyChain } from '../../functions/audit/audit-log';
+import { changeOf } from '../../functions/audit/audit-entry';
+import { recordChange, verifyChain } from '../../functions/audit/audit-log';
 import { handler as consumer } from '../../functions/audit/consumer';
 import { handler as auditHandler } from '../../functions/audit/handler';
 import { auditRoutes } from '../../functions/audit/routes';
+import { nowIso } from '../../functions/shared/clock';
 import { auditKeys } from '../../functions/shared/keys';
 import { newId } from '../../functions/shared/ids';
 import { AUDIT_CONSUMER } from '../../lib/schema/stream-consumers';
@@ -342,6 +344,26 @@ describe('legal hold and retention', () => {
     expect(entry!.legalHold).toBeUndefined();
   });
 
+  it('entries removed by the retention period are not breaks; the same removal before their time is', async () => {
+    const id = newId();
+    // Entries that expire one second after their change.
+    for (const r of productHistory(id)) await recordChange(changeOf(r, nowIso), { retentionDays: 1 / 86_400 });
+    const entries = await entriesOf('product', id);
+    expect(entries.map((e) => e.prevExpiresAt)).toEqual([null, entries[0]!.expiresAt, entries[1]!.expiresAt, entries[2]!.expiresAt]);
+    const later = Date.now() + 60_000;
+    const earlier = Date.now() - 60_000;
+
+    // What DynamoDB's TTL does (DynamoDB Local never does it): the oldest entries go first.
+    for (const seq of [1, 2]) await client.send(new DeleteItemCommand({ TableName: AUDIT_TABLE_NAME, Key: marshall(auditKeys.entry('product', id, seq)) }));
+    await expect(verifyChain('product', id, later)).resolves.toMatchObject({ ok: true, entries: 2, expired: 2 });
+    await expect(verifyChain('product', id, earlier)).resolves.toEqual({ ok: false, brokenAt: 1, reason: 'missing-entry' });
+
+    // All of them gone: the head vouches for the latest expiry.
+    for (const seq of [3, 4]) await client.send(new DeleteItemCommand({ TableName: AUDIT_TABLE_NAME, Key: marshall(auditKeys.entry('product', id, seq)) }));
+    await expect(verifyChain('product', id, later)).resolves.toMatchObject({ ok: true, entries: 0, expired: 4 });
+    await expect(verifyChain('product', id, earlier)).resolves.toEqual({ ok: false, brokenAt: 1, reason: 'missing-entry' });
+  });
+
   it('a hold on the entity, or on its whole type, makes new entries never expire', async () => {
     const held = newId();
     await placeHold(auditKeys.hold('product', held).pk);
@@ -350,6 +372,9 @@ describe('legal hold and retention', () => {
       expect(entry.legalHold).toBe(true);
       expect(entry.expiresAt).toBeUndefined();
     }
+    // A held entry never expires, so its removal is a break however late verify runs.
+    await client.send(new DeleteItemCommand({ TableName: AUDIT_TABLE_NAME, Key: marshall(auditKeys.entry('product', held, 1)) }));
+    await expect(verifyChain('product', held, Date.now() + 100 * 365 * 86_400_000)).resolves.toEqual({ ok: false, brokenAt: 1, reason: 'missing-entry' });
     const type = `held_${newId().toLowerCase().slice(-6)}`;
     await placeHold(auditKeys.hold(type).pk);
     const id = newId();

@@ -87,6 +87,7 @@ describe('canonical JSON', () => {
 describe('the hash chain', () => {
   const content: EntryContent = {
     seq: 1,
+    prevExpiresAt: null,
     eventId: 'e1',
     entityType: 'product',
     entityId: 'p1',
@@ -108,6 +109,7 @@ describe('the hash chain', () => {
     const base = chainHash(GENESIS_HASH, content);
     expect(chainHash('a'.repeat(64), content)).not.toBe(base);
     expect(chainHash(GENESIS_HASH, { ...content, seq: 2 })).not.toBe(base);
+    expect(chainHash(GENESIS_HASH, { ...content, prevExpiresAt: 1 })).not.toBe(base);
     expect(chainHash(GENESIS_HASH, { ...content, actor: 'staff:s2' })).not.toBe(base);
     expect(chainHash(GENESIS_HASH, { ...content, changes: [{ field: 'name', before: null, after: 'Cup' }] })).not.toBe(base);
   });
