@@ -14,6 +14,7 @@ import type { ModuleLogLevel } from '../lib/constructs/module-function';
  * - backoffice:logLevel            DEBUG | INFO | WARN | ERROR
  * - backoffice:partnerWebAclArn    WAFv2 web ACL for the partner API (optional)
  * - backoffice:stackName           CloudFormation stack name
+ * - backoffice:alarmEmails         e-mail addresses subscribed to the alarm topic (array or comma-separated)
  * - backoffice:auditRetentionDays  days audit entries are kept (default 2557, 7 years; legal holds never expire)
  * cdk-nag's AwsSolutions pack runs as a policy-validation plugin: `cdk synth` fails on any finding
  * that is not acknowledged (with its reason) in the constructs.
@@ -66,6 +67,7 @@ const authDomainPrefix = optionalString('backoffice:authDomainPrefix');
 const logRetention = retention('backoffice:logRetentionDays');
 const level = logLevel('backoffice:logLevel');
 const partnerWebAclArn = optionalString('backoffice:partnerWebAclArn');
+const alarmEmails = stringList('backoffice:alarmEmails');
 const auditRetentionDays = positiveNumber('backoffice:auditRetentionDays');
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
@@ -80,6 +82,7 @@ new BackofficeStack(app, optionalString('backoffice:stackName') ?? 'Backoffice',
   ...(logRetention === undefined ? {} : { logRetention }),
   ...(level ? { logLevel: level } : {}),
   ...(partnerWebAclArn ? { partnerWebAclArn } : {}),
+  ...(alarmEmails ? { alarmEmails } : {}),
   ...(auditRetentionDays === undefined ? {} : { auditRetentionDays }),
 });
 

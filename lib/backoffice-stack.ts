@@ -2,11 +2,14 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
+import { AUDIT_TABLE, SINGLE_TABLE } from './schema/tables';
 import { AdminApi } from './constructs/admin-api';
 import { AuditLog } from './constructs/audit';
+import { DataBackup } from './constructs/backup';
 import { DataTables } from './constructs/data-table';
 import { StaffIdentity } from './constructs/identity';
 import type { ModuleLogLevel } from './constructs/module-function';
+import { Monitoring } from './constructs/monitoring';
 import { BackofficeModules } from './constructs/modules';
 import { PartnerApi, type PartnerTier } from './constructs/partner-api';
 
@@ -53,6 +56,11 @@ export interface BackofficeStackProps extends StackProps {
    */
   readonly partnerWebAclArn?: string;
   /**
+   * E-mail addresses subscribed to the alarm topic.
+   * @default - none (subscribe to the AlarmTopicArn output)
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
    * Days audit entries are kept (entries written under a legal hold never expire).
    * @default 2557 (7 years)
    */
@@ -66,6 +74,8 @@ export class BackofficeStack extends Stack {
   public readonly modules: BackofficeModules;
   public readonly adminApi: AdminApi;
   public readonly partnerApi: PartnerApi;
+  public readonly monitoring: Monitoring;
+  public readonly backup: DataBackup;
   public readonly audit: AuditLog;
 
   constructor(scope: Construct, id: string, props: BackofficeStackProps = {}) {
@@ -117,6 +127,28 @@ export class BackofficeStack extends Stack {
       ...accessLogRetention,
     });
 
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      httpApis: { admin: this.adminApi.httpApi },
+      restApiStages: { partner: this.partnerApi.restApi.deploymentStage },
+      functions: { ...this.modules.functions, 'partner-authorizer': this.modules.partnerAuthorizer },
+      tables: {
+        [SINGLE_TABLE.name]: { table: this.data.table, globalIndexNames: this.data.tableIndexNames },
+        [AUDIT_TABLE.name]: { table: this.data.auditTable, globalIndexNames: this.data.auditIndexNames },
+      },
+      ...(props.alarmEmails ? { alarmEmails: props.alarmEmails } : {}),
+    });
+    this.monitoring.addStreamConsumer('audit-consumer', {
+      function: this.audit.consumerFunction,
+      deadLetterQueue: this.audit.deadLetterQueue,
+    });
+
+    this.backup = new DataBackup(this, 'Backup', {
+      tables: { [SINGLE_TABLE.name]: this.data.table, [AUDIT_TABLE.name]: this.data.auditTable },
+      auditTable: this.data.auditTable,
+      ...(props.auditRetentionDays === undefined ? {} : { archiveRetention: Duration.days(props.auditRetentionDays) }),
+      notificationTopic: this.monitoring.alarmTopic,
+    });
+
     new CfnOutput(this, 'AdminApiUrl', { value: this.adminApi.url, description: 'Admin API base URL (JWT)' });
     new CfnOutput(this, 'PartnerApiUrl', { value: this.partnerApi.url, description: 'Partner API base URL (x-api-key)' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Staff user pool id' });
@@ -134,6 +166,11 @@ export class BackofficeStack extends Stack {
       value: this.audit.deadLetterQueue.queueUrl,
       description: 'Stream batches the audit consumer could not record (shard and sequence range)',
     });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn, description: 'Every alarm notifies this topic' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch operations dashboard' });
+    new CfnOutput(this, 'BackupVaultName', { value: this.backup.vault.backupVaultName, description: 'Daily recovery points (35 days)' });
+    new CfnOutput(this, 'AuditArchiveVaultName', { value: this.backup.archiveVault.backupVaultName, description: 'Audit table archive copies' });
+    new CfnOutput(this, 'BackupRoleArn', { value: this.backup.backupRole.roleArn, description: 'Role for AWS Backup restore jobs' });
     for (const [tier, plan] of Object.entries(this.partnerApi.usagePlans)) {
       new CfnOutput(this, `PartnerUsagePlan${tier.charAt(0).toUpperCase()}${tier.slice(1)}Id`, {
         value: plan.usagePlanId,

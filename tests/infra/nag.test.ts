@@ -65,6 +65,9 @@ test('the acknowledged rules are exactly the reviewed ones', () => {
       'AwsSolutions-APIG3', // partner API: no WAF by default (webAclArn prop)
       'AwsSolutions-COG4', // partner API: API keys, not Cognito
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      // AWS Backup's documented service-role policies (backup and restore jobs of the tables)
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
       'AwsSolutions-IAM5[Resource::*]', // X-Ray actions have no resource-level permissions
       'AwsSolutions-L1', // nodejs22.x pinned with the toolchain
       'AwsSolutions-SMG4', // cursor key: redeploy to rotate
