@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -128,6 +128,8 @@ export class ModuleFunction extends NodejsFunction {
       TABLE_NAME: props.table.tableName,
       POWERTOOLS_SERVICE_NAME: props.moduleName,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+      // Events carry bearer tokens, API keys and request bodies: never log them whole.
+      POWERTOOLS_LOGGER_LOG_EVENT: 'false',
       NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     };
@@ -156,6 +158,12 @@ export class ModuleFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,
+      // Lambda's JSON log format: the platform's own lines (START, REPORT with duration and memory,
+      // timeouts) are JSON too, so every line of the log group is structured and queryable; the
+      // application level filter matches Powertools' level (which Powertools then follows).
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[props.logLevel ?? 'INFO'],
+      systemLogLevelV2: SystemLogLevel.INFO,
       role,
       environment,
       bundling: {
