@@ -271,10 +271,26 @@ function removedByTtl(record: DynamoDBRecord): boolean {
 }
 
 /**
+ * An update whose new image carries the very stamp of the old one did not stamp the item: the stamp
+ * names an earlier write (every request writes an item at most once, with its own request id).
+ */
+function restamped(before: Image | undefined, after: Image | undefined): boolean {
+  return !(
+    before !== undefined &&
+    after !== undefined &&
+    text(after.requestId) !== undefined &&
+    before.requestId === after.requestId &&
+    before.updatedAt === after.updatedAt &&
+    before.updatedBy === after.updatedBy
+  );
+}
+
+/**
  * Reads one stream record of the single table. The actor, request id and source IP come from the
  * write stamp of the new image (`updatedBy`; `deletedBy` for a soft delete); a hard delete carries no
- * stamp of its own, so it names the old image's (a TTL expiry names `system:ttl`). Throws
- * UnattributableRecord for a record that names no valid entity.
+ * stamp of its own, so it names the old image's (a TTL expiry names `system:ttl`). An update that
+ * left the old stamp in place is not pinned on the earlier writer: it is `system:unknown`, at the
+ * stream record's time. Throws UnattributableRecord for a record that names no valid entity.
  */
 export function changeOf(record: DynamoDBRecord, now: () => string): Change {
   const eventId = record.eventID;
@@ -294,6 +310,7 @@ export function changeOf(record: DynamoDBRecord, now: () => string): Change {
 
   const action = classify(eventName, before, after);
   const ttl = eventName === 'REMOVE' && removedByTtl(record);
+  const stamped = !ttl && (eventName !== 'MODIFY' || restamped(before, after));
   const stampedActor = action === 'delete' ? text(image.deletedBy) ?? text(image.updatedBy) : text(image.updatedBy) ?? text(image.deletedBy);
   const streamTime = record.dynamodb?.ApproximateCreationDateTime;
   const recordTime = streamTime === undefined ? undefined : new Date(streamTime * 1000).toISOString();
@@ -302,10 +319,10 @@ export function changeOf(record: DynamoDBRecord, now: () => string): Change {
     entityType,
     entityId,
     action,
-    actor: ttl ? TTL_ACTOR : stampedActor ?? UNKNOWN_ACTOR,
-    at: (eventName === 'REMOVE' ? undefined : isoTime(image.updatedAt)) ?? recordTime ?? now(),
-    requestId: ttl ? null : text(image.requestId) ?? null,
-    sourceIp: ttl ? null : text(image.sourceIp) ?? null,
+    actor: ttl ? TTL_ACTOR : stamped ? stampedActor ?? UNKNOWN_ACTOR : UNKNOWN_ACTOR,
+    at: (eventName === 'REMOVE' || !stamped ? undefined : isoTime(image.updatedAt)) ?? recordTime ?? now(),
+    requestId: stamped ? text(image.requestId) ?? null : null,
+    sourceIp: stamped ? text(image.sourceIp) ?? null : null,
     changes: fitChanges(diffImages(before, after)),
   };
 }

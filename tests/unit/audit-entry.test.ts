@@ -256,6 +256,14 @@ describe('one stream record → one change', () => {
     expect(changeOf(record('INSERT', undefined, unstamped), NOW).actor).toBe('system:unknown');
   });
 
+  it('an update that left the old stamp in place is not pinned on the earlier writer', () => {
+    const change = changeOf(record('MODIFY', product(), product({ name: 'Cup' })), NOW);
+    expect(change).toMatchObject({ action: 'update', actor: 'system:unknown', requestId: null, sourceIp: null, at: new Date(1_767_225_600_000).toISOString() });
+    expect(change.changes).toEqual([{ field: 'name', before: 'Mug', after: 'Cup' }]);
+    const stamped = changeOf(record('MODIFY', product(), product({ name: 'Cup', ...stamp('staff:other', '2026-03-05T00:00:00.000Z'), requestId: 'req-2' })), NOW);
+    expect(stamped).toMatchObject({ actor: 'staff:other', requestId: 'req-2', at: '2026-03-05T00:00:00.000Z' });
+  });
+
   it('a record naming no valid entity type is unattributable', () => {
     expect(() => changeOf(record('INSERT', undefined, product({ entityType: 'Not a type' })), NOW)).toThrow(UnattributableRecord);
     expect(() => changeOf(record('INSERT', undefined, undefined), NOW)).toThrow(UnattributableRecord);
