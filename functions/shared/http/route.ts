@@ -34,6 +34,11 @@ interface RouteBase {
   responses: Record<number, z.ZodType | null>;
   /** `required`: the command needs the caller's `If-Match` version. */
   ifMatch?: 'optional' | 'required';
+  /**
+   * The command takes an `Idempotency-Key` header (`required`: 400 without it). Same key and request →
+   * the first response again; same key, another request → 422 (functions/shared/idempotency.ts).
+   */
+  idempotencyKey?: 'optional' | 'required';
   /** Body size limit in bytes (413 above it); defaults to DEFAULT_BODY_LIMIT. */
   bodyLimit?: number;
 }
