@@ -3,6 +3,7 @@ import { writeContextOf } from '../shared/http/context';
 import { createHttpHandler } from '../shared/http/app';
 import { catalogRoutes } from './routes';
 import { createProduct, deleteProduct, getProduct, listProducts, restoreProduct, toProduct, updateProduct } from './products';
+import { adjustStock, listStockAdjustments } from './stock';
 
 export const handler = createHttpHandler(catalogRoutes, {
   createProduct: async (req) => {
@@ -27,10 +28,15 @@ export const handler = createHttpHandler(catalogRoutes, {
     status: 200,
     body: await restoreProduct(req.params.id, req.ifMatch, writeContextOf(req)),
   }),
+  adjustStock: async (req) => ({ status: 201, body: await adjustStock(req.params.id, req.body, writeContextOf(req)) }),
+  listStockAdjustments: async (req) => ({
+    status: 200,
+    body: await listStockAdjustments(req.params.id, req.query.limit, req.query.cursor),
+  }),
   partnerListProducts: async (req) => {
     const page = await listProducts({ ...req.query, status: 'active', includeDeleted: false }, 'partner.products');
-    const items = page.items.map(({ id, sku, name, description, price, onHand, reserved }) => ({
-      id, sku, name, ...(description === undefined ? {} : { description }), price, available: onHand - reserved,
+    const items = page.items.map(({ id, sku, name, description, price, onHand, reserved, available }) => ({
+      id, sku, name, ...(description === undefined ? {} : { description }), price, available: available ?? onHand - reserved,
     }));
     return { status: 200, body: { items, nextCursor: page.nextCursor } };
   },

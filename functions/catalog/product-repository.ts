@@ -20,6 +20,11 @@ export interface ProductRecord {
   status: ProductStatus;
   onHand: number;
   reserved: number;
+  /**
+   * onHand − reserved, stored so stock conditions need no arithmetic (`available >= :q`). Products
+   * created before inventory existed lack it; their stock was zero, so a missing value reads as 0.
+   */
+  available?: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -48,6 +53,11 @@ export function insertProduct(product: ProductRecord, ctx: WriteContext): Promis
 
 export function findProduct(id: string): Promise<ProductRecord | undefined> {
   return getRecord<ProductRecord>(productKeys.byId(id));
+}
+
+/** The id of the product holding a SKU, from its uniqueness claim (one read). */
+export async function findProductIdBySku(sku: string): Promise<string | undefined> {
+  return (await getRecord<{ ownerId: string }>(uniqueKeys.sku(sku)))?.ownerId;
 }
 
 export interface ProductQuery {

@@ -18,8 +18,8 @@ import type { CreateProductInput, Product, ProductStatus, UpdateProductInput } f
 /** Catalog use cases: the rules live here; the handler only wires HTTP, the repository only talks to DynamoDB. */
 
 export function toProduct(record: ProductRecord): Product {
-  const { onHand, reserved, requestId: _r, sourceIp: _s, ...rest } = record;
-  return { ...rest, stock: { onHand, reserved, available: onHand - reserved } };
+  const { onHand, reserved, available, requestId: _r, sourceIp: _s, ...rest } = record;
+  return { ...rest, stock: { onHand, reserved, available: available ?? onHand - reserved } };
 }
 
 const duplicateSku = (sku: string) => conflict(`A product with SKU ${sku} already exists`, 'duplicate-sku');
@@ -50,6 +50,7 @@ export async function createProduct(input: CreateProductInput, ctx: WriteContext
     status: input.status,
     onHand: 0,
     reserved: 0,
+    available: 0,
     version: 1,
     createdAt: ctx.at,
     updatedAt: ctx.at,

@@ -1,6 +1,16 @@
 import { defineRoutes } from '../shared/http/route';
 import { IdParams, page } from '../shared/schemas';
-import { CreateProductBody, ListProductsQuery, PartnerListProductsQuery, PartnerProduct, Product, UpdateProductBody } from './schemas';
+import {
+  CreateProductBody,
+  ListProductsQuery,
+  ListStockAdjustmentsQuery,
+  PartnerListProductsQuery,
+  PartnerProduct,
+  Product,
+  StockAdjustment,
+  StockAdjustmentBody,
+  UpdateProductBody,
+} from './schemas';
 
 export const catalogRoutes = defineRoutes([
   {
@@ -72,6 +82,30 @@ export const catalogRoutes = defineRoutes([
     params: IdParams,
     ifMatch: 'optional',
     responses: { 200: Product },
+  },
+  {
+    operationId: 'adjustStock',
+    api: 'admin',
+    method: 'POST',
+    path: '/products/{id}/stock-adjustments',
+    module: 'catalog',
+    summary: 'Add or remove stock on hand, with a reason; stock never goes negative (409)',
+    access: { permission: 'inventory:write' },
+    params: IdParams,
+    body: StockAdjustmentBody,
+    responses: { 201: StockAdjustment },
+  },
+  {
+    operationId: 'listStockAdjustments',
+    api: 'admin',
+    method: 'GET',
+    path: '/products/{id}/stock-adjustments',
+    module: 'catalog',
+    summary: "A product's stock adjustments, newest first",
+    access: { permission: 'inventory:read' },
+    params: IdParams,
+    query: ListStockAdjustmentsQuery,
+    responses: { 200: page(StockAdjustment) },
   },
   {
     operationId: 'partnerListProducts',

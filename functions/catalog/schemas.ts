@@ -62,7 +62,32 @@ export const PartnerProduct = z
   .object({ id: Id, sku: z.string(), name: z.string(), description: z.string().optional(), price: Money, available: z.int() })
   .meta({ id: 'PartnerProduct' });
 
+export const StockAdjustmentBody = z.strictObject({
+  delta: z
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .refine((delta) => delta !== 0, 'Must not be zero')
+    .describe('Units added to (positive) or taken from (negative) the stock on hand'),
+  reason: z.string().trim().min(1).max(500),
+});
+
+export const ListStockAdjustmentsQuery = z.strictObject({ ...Pagination });
+
+export const StockAdjustment = z
+  .object({
+    id: Id,
+    productId: Id,
+    delta: z.int(),
+    reason: z.string(),
+    stock: Stock.describe('The stock right after this adjustment'),
+    createdAt: Timestamp,
+    createdBy: Actor,
+  })
+  .meta({ id: 'StockAdjustment' });
+
 export type Product = z.infer<typeof Product>;
 export type ProductStatus = z.infer<typeof ProductStatus>;
+export type StockAdjustment = z.infer<typeof StockAdjustment>;
 export type CreateProductInput = z.infer<typeof CreateProductBody>;
 export type UpdateProductInput = z.infer<typeof UpdateProductBody>;
