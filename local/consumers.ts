@@ -1,6 +1,7 @@
 import { handler as auditConsumer } from '../functions/audit/consumer';
 import { AUDIT_CONSUMER, type StreamConsumerDefinition } from '../lib/schema/stream-consumers';
 import type { StreamConsumer, StreamHandler } from './stream-poller';
+import { STREAM_RECORDER_ENV, streamRecorder } from './stream-recorder';
 
 /**
  * The stream consumers the local runtime runs: the local twin of the CDK stack's DynamoDB event
@@ -20,5 +21,7 @@ function fromDefinition(definition: StreamConsumerDefinition, handler: StreamHan
 }
 
 export async function localStreamConsumers(): Promise<StreamConsumer[]> {
-  return [fromDefinition(AUDIT_CONSUMER, auditConsumer)];
+  // BACKOFFICE_STREAM_RECORDER=<file>: also record every delivery (local/stream-recorder.ts).
+  const recorder = process.env[STREAM_RECORDER_ENV];
+  return [fromDefinition(AUDIT_CONSUMER, auditConsumer), ...(recorder ? [streamRecorder(recorder)] : [])];
 }

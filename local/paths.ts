@@ -6,6 +6,9 @@ import { LocalSetupError } from './errors';
 /** The repository root (this file lives in `<root>/local`). */
 export const REPO_ROOT = resolve(__dirname, '..');
 
+/** Where `npm run backup` writes snapshots by default; kept by `--reset`. */
+export const BACKUPS_DIR = 'backups';
+
 /** Marks a directory as ours, so `--reset` never wipes a directory it did not create. */
 const MARKER = '.backoffice-data';
 
@@ -49,14 +52,17 @@ export function prepareDataDir(root: string): void {
   if (!existsSync(marker)) writeFileSync(marker, 'Local state of the Backoffice runtime (npm start). Safe to delete.\n');
 }
 
-/** `--reset`: wipes the data directory, refusing one that holds files it did not create. */
+/** `--reset`: wipes the data directory (except backups/), refusing one that holds files it did not create. */
 export function resetDataDir(root: string): void {
   if (!existsSync(root)) return;
   const entries = readdirSync(root);
   if (entries.length > 0 && !entries.includes(MARKER)) {
     throw new LocalSetupError(`Refusing to reset ${root}: it was not created by the local runtime (no ${MARKER} file).`);
   }
-  rmSync(root, { recursive: true, force: true });
+  // Snapshots written by `npm run backup` (backups/) survive a reset.
+  for (const entry of entries) {
+    if (entry !== BACKUPS_DIR) rmSync(join(root, entry), { recursive: true, force: true });
+  }
 }
 
 /** Writes a file atomically (temporary file + rename), so a crash never leaves half a file. */

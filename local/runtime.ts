@@ -1,14 +1,18 @@
 import { createRequire } from 'node:module';
+import type { Context } from 'aws-lambda';
 import { AUDIT_TABLE, SINGLE_TABLE } from '../lib/schema/tables';
 import { API_BASE_PATH, MODULES, type ModuleName } from '../functions/shared/http/route';
 import { parseOrigins } from './cors';
+import { assertDataDirFree, acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { checkJava, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, startDynamoDbLocal, type RunningDynamo } from './dynamodb';
+import { committedBefore, createCommitBarrier, type CommitBarrier } from './durability';
 import { LocalSetupError } from './errors';
 import { installModuleHooks } from './module-hooks';
 import { startGateway, type LambdaHandler, type RunningGateway, type TokenRequestResult } from './gateway';
 import { createLocalIssuer, TOKEN_TTL_SECONDS, type LocalIssuer } from './jwt-issuer';
 import { dataDirOf, dataPaths, persistentSecret, prepareDataDir, resetDataDir, writeFileAtomic } from './paths';
 import { freePort, portInUse } from './ports';
+import { InvocationGate, startControlServer, type ControlServer } from './quiesce';
 import { createStreamPoller, type StreamPoller } from './stream-poller';
 
 /**
@@ -128,25 +132,36 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const dataDir = dataDirOf(options.dataDir);
   if (options.reset) {
+    assertDataDirFree(dataDir);
     resetDataDir(dataDir);
     log(`Reset: removed ${dataDir}`);
   }
   prepareDataDir(dataDir);
   const paths = dataPaths(dataDir);
+  // One owner per data directory; a DynamoDB Local left running by a killed run is stopped first.
+  const lock: DataDirLock = await acquireDataDirLock(dataDir, 'runtime', log);
+  // Lambda invocations pass this gate (held while `npm run backup` snapshots; local/quiesce.ts).
+  const gate = new InvocationGate();
+  let barrier: CommitBarrier | undefined;
+  let control: ControlServer | undefined;
 
   let dynamo: RunningDynamo | undefined;
   let gateway: RunningGateway | undefined;
   let streams: StreamPoller | undefined;
   const stopAll = async () => {
+    await control?.close();
     await streams?.stop();
     streams?.destroy();
     await gateway?.close();
+    barrier?.destroy();
     await dynamo?.stop();
+    lock.release();
   };
 
   try {
     aborted();
     dynamo = await startDynamoDbLocal({ port: await freePort(), dataDir: paths.dynamodb });
+    lock.update({ dynamodbPid: dynamo.process.pid, dynamodbEndpoint: dynamo.endpoint });
     aborted();
     const client = localDynamoClient(dynamo.endpoint);
     try {
@@ -155,6 +170,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     } finally {
       client.destroy();
     }
+    // Acknowledged means committed: see local/durability.ts.
+    barrier = createCommitBarrier(dynamo.endpoint, { name: TABLE_NAME, definition: SINGLE_TABLE });
+    const commitBarrier = barrier;
 
     const allowedOrigins = options.allowedOrigins ?? parseOrigins(process.env.ALLOWED_ORIGINS);
     configureEnvironment({ dynamodbEndpoint: dynamo.endpoint, cursorKey: persistentSecret(paths.cursorKey), allowedOrigins });
@@ -174,13 +192,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     aborted();
     const seeded = await seedDemoData({ demoKeysFile: paths.demoKeys, log });
+    await commitBarrier.wait();
 
     const handlers = new Map<ModuleName, Promise<LambdaHandler>>();
     const handlerOf = (module: ModuleName): Promise<LambdaHandler> => {
       if (!MODULES.includes(module)) return Promise.reject(new Error(`Unknown module ${module}`));
       let loaded = handlers.get(module);
       if (!loaded) {
-        loaded = Promise.resolve().then(() => (load(`../functions/${module}/handler`) as { handler: LambdaHandler }).handler);
+        loaded = Promise.resolve().then(() => {
+          const { handler } = load(`../functions/${module}/handler`) as { handler: LambdaHandler };
+          // Through the gate, and answered only once its writes are committed.
+          return (event: never, context: Context) => gate.run(committedBefore(commitBarrier, () => handler(event, context)));
+        });
         handlers.set(module, loaded);
       }
       return loaded;
@@ -215,8 +238,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
 
     streams = createStreamPoller({ endpoint: dynamo.endpoint, tableName: TABLE_NAME, stateDir: dataDir, log });
-    for (const consumer of await localStreamConsumers()) streams.register(consumer);
+    for (const consumer of await localStreamConsumers()) {
+      // A batch is checkpointed only once the consumer's writes are committed.
+      streams.register({ ...consumer, handler: committedBefore(commitBarrier, consumer.handler) });
+    }
     if (streams.consumerNames.length > 0) streams.start();
+    const poller = streams;
+    const dynamodbEndpoint = dynamo.endpoint;
+    control = await startControlServer({
+      gate,
+      streamsSettled: () => poller.settled(),
+      committed: () => commitBarrier.wait(),
+      describe: () => ({ dynamodbEndpoint, tableName: TABLE_NAME, auditTableName: AUDIT_TABLE_NAME }),
+      log,
+    });
+    lock.update({ url: baseUrl, controlUrl: control.url, controlToken: control.token });
 
     const tokens: Record<string, string> = {};
     for (const member of seeded.staff) tokens[member.email] = await issuer.issue({ id: member.id, email: member.email });
