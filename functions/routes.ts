@@ -1,3 +1,4 @@
+import { approvalRoutes } from './approvals/routes';
 import { auditRoutes } from './audit/routes';
 import { catalogRoutes } from './catalog/routes';
 import { docsRoutes } from './docs/routes';
@@ -8,4 +9,4 @@ import type { RouteSpec } from './shared/http/route';
  * The route table: every route of both APIs. The CDK stack, the local gateway, the OpenAPI
  * document and the authorization tests all read it. Each module's Lambda imports only its slice.
  */
-export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes];
+export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes];

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { AUDIT_TABLE, SINGLE_TABLE } from '../lib/schema/tables';
 import { API_BASE_PATH, MODULES, type ModuleName } from '../functions/shared/http/route';
+import { startLocalApprovals, type LocalApprovals } from './approvals-workflow';
 import { parseOrigins } from './cors';
 import { assertDataDirFree, acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { checkJava, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, startDynamoDbLocal, type RunningDynamo } from './dynamodb';
@@ -148,7 +150,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let dynamo: RunningDynamo | undefined;
   let gateway: RunningGateway | undefined;
   let streams: StreamPoller | undefined;
+  let approvals: LocalApprovals | undefined;
   const stopAll = async () => {
+    await approvals?.stop();
     await control?.close();
     await streams?.stop();
     streams?.destroy();
@@ -176,6 +180,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const allowedOrigins = options.allowedOrigins ?? parseOrigins(process.env.ALLOWED_ORIGINS);
     configureEnvironment({ dynamodbEndpoint: dynamo.endpoint, cursorKey: persistentSecret(paths.cursorKey), allowedOrigins });
+    // Step Functions (approvals): executions are kept under <data dir>/stepfunctions and resumed below.
+    approvals = await startLocalApprovals({
+      stateDir: join(dataDir, 'stepfunctions'),
+      loadWorkflow: () => (load('../functions/approvals/workflow') as typeof import('../functions/approvals/workflow')).handler,
+      log,
+    });
+    Object.assign(process.env, approvals.environment);
 
     // Handler code is loaded only now, after the environment is set.
     installModuleHooks();
@@ -243,6 +254,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       streams.register({ ...consumer, handler: committedBefore(commitBarrier, consumer.handler) });
     }
     if (streams.consumerNames.length > 0) streams.start();
+    approvals.resume();
     const poller = streams;
     const dynamodbEndpoint = dynamo.endpoint;
     control = await startControlServer({

@@ -1,8 +1,9 @@
 import { requirePermission } from '../shared/auth/authorize';
 import { writeContextOf } from '../shared/http/context';
 import { createHttpHandler } from '../shared/http/app';
+import { updateProductOrRequestApproval } from './price-changes';
 import { catalogRoutes } from './routes';
-import { createProduct, deleteProduct, getProduct, listProducts, restoreProduct, toProduct, updateProduct } from './products';
+import { createProduct, deleteProduct, getProduct, listProducts, restoreProduct, toProduct } from './products';
 import { adjustStock, listStockAdjustments } from './stock';
 
 export const handler = createHttpHandler(catalogRoutes, {
@@ -16,10 +17,13 @@ export const handler = createHttpHandler(catalogRoutes, {
     return { status: 200, body: { items: page.items.map(toProduct), nextCursor: page.nextCursor } };
   },
   getProduct: async (req) => ({ status: 200, body: await getProduct(req.params.id) }),
-  updateProduct: async (req) => ({
-    status: 200,
-    body: await updateProduct(req.params.id, req.body, req.ifMatch, writeContextOf(req)),
-  }),
+  updateProduct: async (req) => {
+    const result = await updateProductOrRequestApproval(req.params.id, req.body, req.ifMatch, writeContextOf(req));
+    if ('approval' in result) {
+      return { status: 202, body: result, headers: { location: `/admin/v1/approvals/${result.approval.id}` } };
+    }
+    return { status: 200, body: result.product };
+  },
   deleteProduct: async (req) => {
     await deleteProduct(req.params.id, req.ifMatch, writeContextOf(req));
     return { status: 204, body: undefined };

@@ -1,3 +1,4 @@
+import { ApprovalAccepted } from '../approvals/schemas';
 import { defineRoutes } from '../shared/http/route';
 import { IdParams, page } from '../shared/schemas';
 import {
@@ -52,12 +53,12 @@ export const catalogRoutes = defineRoutes([
     method: 'PATCH',
     path: '/products/{id}',
     module: 'catalog',
-    summary: 'Change a product; send If-Match with the version you read',
+    summary: 'Change a product; send If-Match with the version you read. A price change the approval policy holds back answers 202 with the approval',
     access: { permission: 'products:write' },
     params: IdParams,
     body: UpdateProductBody,
     ifMatch: 'optional',
-    responses: { 200: Product },
+    responses: { 200: Product, 202: ApprovalAccepted },
   },
   {
     operationId: 'deleteProduct',

@@ -54,6 +54,10 @@ export const Product = z
     updatedBy: Actor,
     deletedAt: Timestamp.optional(),
     deletedBy: Actor.optional(),
+    pendingPriceChange: z
+      .object({ approvalId: Id, price: Money })
+      .optional()
+      .describe('A price change waiting for its approval; no other price change is accepted meanwhile'),
   })
   .meta({ id: 'Product' });
 

@@ -35,10 +35,13 @@ export const handler = createHttpHandler(iamRoutes, {
     status: 200,
     body: await updateStaff(req.params.id, req.body, staffOnly(req.principal), req.ifMatch, writeContextOf(req)),
   }),
-  setStaffRoles: async (req) => ({
-    status: 200,
-    body: await setStaffRoles(req.params.id, req.body.roles, staffOnly(req.principal), req.ifMatch, writeContextOf(req)),
-  }),
+  setStaffRoles: async (req) => {
+    const result = await setStaffRoles(req.params.id, req.body.roles, staffOnly(req.principal), req.ifMatch, writeContextOf(req));
+    if ('approval' in result) {
+      return { status: 202, body: result, headers: { location: `/admin/v1/approvals/${result.approval.id}` } };
+    }
+    return { status: 200, body: result.staff };
+  },
   disableStaff: async (req) => ({
     status: 200,
     body: await setStaffStatus(req.params.id, 'disabled', staffOnly(req.principal), req.ifMatch, writeContextOf(req)),

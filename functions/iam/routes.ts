@@ -1,3 +1,4 @@
+import { ApprovalAccepted } from '../approvals/schemas';
 import { defineRoutes } from '../shared/http/route';
 import { IdParams, page } from '../shared/schemas';
 import {
@@ -41,7 +42,7 @@ export const iamRoutes = defineRoutes([
   { ...iam, operationId: 'createStaff', method: 'POST', path: '/staff', summary: 'Create a staff member (unique email)', access: { permission: 'staff:write' }, body: CreateStaffBody, responses: { 201: Staff } },
   { ...iam, operationId: 'getStaff', method: 'GET', path: '/staff/{id}', summary: 'A staff member', access: { permission: 'staff:read' }, params: IdParams, responses: { 200: Staff } },
   { ...iam, operationId: 'updateStaff', method: 'PATCH', path: '/staff/{id}', summary: 'Change name or email', access: { permission: 'staff:write' }, params: IdParams, body: UpdateStaffBody, ifMatch: 'optional', responses: { 200: Staff } },
-  { ...iam, operationId: 'setStaffRoles', method: 'PUT', path: '/staff/{id}/roles', summary: 'Replace a member’s roles (never your own; granting admin needs an admin)', access: { permission: 'staff:write' }, params: IdParams, body: SetRolesBody, ifMatch: 'optional', responses: { 200: Staff } },
+  { ...iam, operationId: 'setStaffRoles', method: 'PUT', path: '/staff/{id}/roles', summary: 'Replace a member’s roles (never your own); granting admin answers 202 with an approval (an admin approves)', access: { permission: 'staff:write' }, params: IdParams, body: SetRolesBody, ifMatch: 'optional', responses: { 200: Staff, 202: ApprovalAccepted } },
   { ...iam, operationId: 'disableStaff', method: 'POST', path: '/staff/{id}/disable', summary: 'Disable a member: their next request is refused, whatever token it holds', access: { permission: 'staff:write' }, params: IdParams, ifMatch: 'optional', responses: { 200: Staff } },
   { ...iam, operationId: 'enableStaff', method: 'POST', path: '/staff/{id}/enable', summary: 'Enable a disabled member', access: { permission: 'staff:write' }, params: IdParams, ifMatch: 'optional', responses: { 200: Staff } },
 

@@ -64,6 +64,10 @@ export const Staff = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
     updatedBy: Actor,
+    pendingRoleChange: z
+      .object({ approvalId: Id, roles: z.array(z.string()) })
+      .optional()
+      .describe('A role change (granting admin) waiting for its approval; no other role change is accepted meanwhile'),
   })
   .meta({ id: 'Staff' });
 

@@ -19,6 +19,8 @@ export interface StaffRecord {
   createdAt: string;
   updatedAt?: string;
   updatedBy?: string;
+  /** Set while granting admin waits for its approval (functions/iam/role-grant-repository.ts). */
+  pendingRoleChange?: { approvalId: string; roles: string[] };
 }
 
 /** A custom role named in an assignment does not exist. */

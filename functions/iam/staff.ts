@@ -1,3 +1,8 @@
+import { SubjectConditionFailed } from '../approvals/approval-repository';
+import { toView } from '../approvals/approval-state';
+import { adminRoleGrant } from '../approvals/kinds/admin-role-grant';
+import { approvalSteps, requestApproval } from '../approvals/request';
+import type { ApprovalView } from '../approvals/schemas';
 import { isBuiltInRole } from '../shared/auth/permissions';
 import type { StaffPrincipal } from '../shared/auth/principal';
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
@@ -5,6 +10,8 @@ import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest, conflict, forbidden, notFound, preconditionFailed } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { WriteContext } from '../shared/write-context';
+import { findRole } from './role-repository';
+import { markRoleChangePending } from './role-grant-repository';
 import type { StaffView } from './schemas';
 import {
   changeStaffEmail,
@@ -19,8 +26,9 @@ import {
 
 /**
  * Staff rules: unique email; nobody changes their own roles or disables themselves; only an admin
- * grants the admin role or changes an admin (until the approvals issue puts admin grants behind
- * an approval).
+ * changes an admin; granting the admin role waits for an approval (DESIGN §7: admin_role_grant →
+ * admin), which anyone who may write staff can request — if the policy asks for none, only an admin
+ * grants it directly.
  */
 
 const ADMIN = 'admin';
@@ -37,6 +45,7 @@ export function toStaffView(record: StaffRecord): StaffView {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt ?? record.createdAt,
     updatedBy: record.updatedBy ?? 'system:unknown',
+    ...(record.pendingRoleChange ? { pendingRoleChange: record.pendingRoleChange } : {}),
   };
 }
 
@@ -100,11 +109,49 @@ async function readForChange(id: string, expectedVersion: number | undefined, ca
   return current;
 }
 
-/** Replaces a member's roles: read, then one transaction on the version read (custom-role counts move with it). */
-export async function setStaffRoles(id: string, roles: string[], caller: StaffPrincipal, expectedVersion: number | undefined, ctx: WriteContext): Promise<StaffView> {
+/**
+ * Replaces a member's roles: read, then one transaction on the version read (custom-role counts move
+ * with it). Granting admin instead stores an approval (the member is marked, nothing else changes).
+ */
+export async function setStaffRoles(
+  id: string,
+  roles: string[],
+  caller: StaffPrincipal,
+  expectedVersion: number | undefined,
+  ctx: WriteContext,
+): Promise<{ staff: StaffView } | { approval: ApprovalView }> {
   if (id === caller.id) throw forbidden('You cannot change your own roles');
-  if (roles.includes(ADMIN) && !isAdmin(caller)) throw onlyAdmins();
   const current = await readForChange(id, expectedVersion, caller);
+  if (current.pendingRoleChange) {
+    throw conflict(`A role change of this member waits for approval ${current.pendingRoleChange.approvalId}`, 'approval-pending');
+  }
+  if (roles.includes(ADMIN) && !current.roles.includes(ADMIN)) {
+    const approval = await requestAdminGrant(current, roles, ctx);
+    if (approval) return { approval };
+    if (!isAdmin(caller)) throw onlyAdmins();
+  }
+  return { staff: await replaceRoles(current, roles, ctx) };
+}
+
+/** Stores an admin_role_grant approval for the change (undefined when the policy asks for none). */
+async function requestAdminGrant(current: StaffRecord, roles: string[], ctx: WriteContext): Promise<ApprovalView | undefined> {
+  const subject = { staffId: current.id, email: current.email, fromRoles: current.roles, roles };
+  const steps = await approvalSteps(adminRoleGrant, subject);
+  if (steps.length === 0) return undefined;
+  // Custom roles must exist now, not only when the approval is applied.
+  for (const role of customRolesOf(roles)) {
+    if (!(await findRole(role))) throw unknownRole(new UnknownRole(role));
+  }
+  try {
+    const approval = await requestApproval(adminRoleGrant, subject, steps, (approvalId) => [markRoleChangePending(current.id, approvalId, roles, current.version, ctx)], ctx);
+    return toView(approval);
+  } catch (error) {
+    if (error instanceof SubjectConditionFailed) throw conflict('The staff member changed while this request ran; read it again and retry');
+    throw error;
+  }
+}
+
+async function replaceRoles(current: StaffRecord, roles: string[], ctx: WriteContext): Promise<StaffView> {
   const before = new Set(customRolesOf(current.roles));
   const after = new Set(customRolesOf(roles));
   const change = { added: [...after].filter((r) => !before.has(r)), removed: [...before].filter((r) => !after.has(r)) };

@@ -19,7 +19,9 @@ export type EntityType =
   | 'role'
   | 'partner'
   | 'partner_key'
-  | 'unique';
+  | 'unique'
+  | 'approval'
+  | 'approval_policy';
 
 export interface PrimaryKey {
   pk: string;
@@ -168,6 +170,24 @@ export const partnerKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `PARTNER#${id}`, sk: 'PARTNER' }),
   all: (createdAt: string, id: string) => ({ gsi2pk: 'PARTNERS', gsi2sk: `${createdAt}#${id}` }),
   allPartition: () => 'PARTNERS',
+};
+
+/**
+ * Approvals (DESIGN §7). The open step of a pending approval puts it in its role's inbox
+ * (gsi1, most urgent first); gsi2 lists approvals by status, grouped by kind, newest first.
+ */
+export const approvalKeys = {
+  byId: (id: string): PrimaryKey => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' }),
+  inbox: (role: string, dueAt: string, id: string) => ({ gsi1pk: `INBOX#${role}`, gsi1sk: `${dueAt}#${id}` }),
+  inboxPartition: (role: string) => `INBOX#${role}`,
+  byStatus: (status: string, kind: string, createdAt: string, id: string) => ({
+    gsi2pk: `APPROVALS#${status}`,
+    gsi2sk: `${kind}#${createdAt}#${id}`,
+  }),
+  byStatusPartition: (status: string) => `APPROVALS#${status}`,
+  kindSortPrefix: (kind: string) => `${kind}#`,
+  /** The one approval policy document (all kinds), versioned. */
+  policy: (): PrimaryKey => ({ pk: 'APPROVAL_POLICY', sk: 'APPROVAL_POLICY' }),
 };
 
 export const apiKeyKeys = {

@@ -14,12 +14,15 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  * - catalog: products and stock (reads, lists, transactional writes).
  * - audit: reads the caller's staff record to authorize (GetItem); its own table, the audit log, is
  *   granted by the AuditLog construct (read only).
+ * - approvals: approvals, their inbox and the policy (reads, lists, conditional writes); the state
+ *   machine's tasks run in a function of their own (lib/constructs/approvals.ts).
  */
 export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   docs: 'getItem',
   iam: 'readWrite',
   catalog: 'readWrite',
   audit: 'getItem',
+  approvals: 'readWrite',
 };
 
 /** Properties of {@link BackofficeModules}. */

@@ -83,7 +83,7 @@ describe('a scripted workload is audited, one entry per change', () => {
     const sku = `AUD-${randomUUID().slice(0, 8)}`;
     const created = await ok(admin('POST', '/products', { sku, name: 'Audit mug', price: { amount: 1200, currency: 'EUR' }, status: 'active' }), 201);
     const id: string = created.body.id;
-    await ok(admin('PATCH', `/products/${id}`, { name: 'Audited mug', price: { amount: 1500, currency: 'EUR' } }));
+    await ok(admin('PATCH', `/products/${id}`, { name: 'Audited mug', price: { amount: 1400, currency: 'EUR' } })); // under 20 %: no approval
     await ok(admin('PATCH', `/products/${id}`, { sku: `${sku}-B` }));
     await ok(admin('PATCH', `/products/${id}`, { status: 'archived' }));
     await ok(admin('DELETE', `/products/${id}`), 204);
@@ -104,7 +104,7 @@ describe('a scripted workload is audited, one entry per change', () => {
     expect(change(create, 'sku')).toEqual({ field: 'sku', before: null, after: sku });
     expect(patch.changes).toEqual([
       { field: 'name', before: 'Audit mug', after: 'Audited mug' },
-      { field: 'price', before: { amount: 1200, currency: 'EUR' }, after: { amount: 1500, currency: 'EUR' } },
+      { field: 'price', before: { amount: 1200, currency: 'EUR' }, after: { amount: 1400, currency: 'EUR' } },
     ]);
     expect(skuChange.changes).toEqual([{ field: 'sku', before: sku, after: `${sku}-B` }]);
     expect(transition.changes).toEqual([{ field: 'status', before: 'active', after: 'archived' }]);

@@ -7,6 +7,7 @@ import { iamRoutes } from '../../functions/iam/routes';
 import { BUILT_IN_ROLE_NAMES } from '../../functions/shared/auth/permissions';
 import { newId } from '../../functions/shared/ids';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
+import { startTestApprovals } from '../support/local-approvals';
 import { createStaff } from '../support/staff';
 
 let admin: string;
@@ -21,10 +22,14 @@ async function catalogCall(operationId: string, options: Parameters<typeof admin
 const email = () => `${newId().toLowerCase()}@iam.example.com`;
 const roleName = () => `r-${newId().toLowerCase().slice(-10)}`;
 
+// Granting admin starts an approval workflow (tests/integration/approvals.test.ts covers it).
+let approvals: Awaited<ReturnType<typeof startTestApprovals>> | undefined;
 beforeAll(async () => {
+  approvals = await startTestApprovals();
   admin = await createStaff(['admin']);
   admin2 = await createStaff(['admin']);
 });
+afterAll(() => approvals?.dispose());
 
 describe('roles', () => {
   it('lists the seven built-in roles first', async () => {
@@ -93,7 +98,7 @@ describe('staff', () => {
     expect(res.body.errors[0].path).toBe('body.roles');
   });
 
-  it('lets nobody change their own roles, and only admins grant admin or change an admin', async () => {
+  it('lets nobody change their own roles, puts granting admin behind an approval, and lets only admins change an admin', async () => {
     expect((await call('setStaffRoles', { params: { id: admin }, body: { roles: ['admin', 'finance'] } })).status).toBe(403);
 
     const managerRole = roleName();
@@ -101,13 +106,16 @@ describe('staff', () => {
     const manager = (await call('createStaff', { body: { email: email(), name: 'Manager', roles: [managerRole] } })).body.id as string;
     const clerk = (await call('createStaff', { body: { email: email(), name: 'Clerk', roles: ['support'] } })).body.id as string;
 
-    const grant = await call('setStaffRoles', { staffId: manager, params: { id: clerk }, body: { roles: ['admin'] } });
-    expect(grant.status).toBe(403);
+    const candidate = (await call('createStaff', { body: { email: email(), name: 'Candidate', roles: ['support'] } })).body.id as string;
+    const grant = await call('setStaffRoles', { staffId: manager, params: { id: candidate }, body: { roles: ['admin'] } });
+    expect(grant.status).toBe(202);
+    expect(grant.body.approval).toMatchObject({ kind: 'admin_role_grant', status: 'pending', steps: [{ role: 'admin' }] });
+    expect((await call('getStaff', { params: { id: candidate } })).body.roles).toEqual(['support']);
     expect((await call('createStaff', { staffId: manager, body: { email: email(), name: 'Y', roles: ['admin'] } })).status).toBe(403);
     expect((await call('disableStaff', { staffId: manager, params: { id: admin2 } })).status).toBe(403);
     expect((await call('updateStaff', { staffId: manager, params: { id: admin2 }, body: { name: 'Renamed' } })).status).toBe(403);
     expect((await call('setStaffRoles', { staffId: manager, params: { id: clerk }, body: { roles: ['support', 'finance'] } })).status).toBe(200);
-    expect((await call('setStaffRoles', { params: { id: clerk }, body: { roles: ['admin'] } })).body.roles).toEqual(['admin']);
+    expect((await call('setStaffRoles', { params: { id: clerk }, body: { roles: ['admin'] } })).status).toBe(202);
   });
 
   it('refuses a disabled member on their next request, whatever token they hold, and lets them back in', async () => {

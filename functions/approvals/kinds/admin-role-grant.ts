@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import { isBuiltInRole } from '../../shared/auth/permissions';
+import { findStaff } from '../../iam/staff-repository';
+import { applyPendingRoles, clearPendingRoles } from '../../iam/role-grant-repository';
+import { Id } from '../../shared/schemas';
+import { SubjectConditionFailed } from '../approval-repository';
+import { defineKind, OutcomeRefused } from './kind';
+
+/** Granting the `admin` role (DESIGN §7 → admin): the member's whole new role set waits for approval. */
+export const AdminRoleGrantSubject = z.object({
+  staffId: Id,
+  email: z.string(),
+  fromRoles: z.array(z.string()),
+  roles: z.array(z.string()),
+});
+export type AdminRoleGrantSubject = z.infer<typeof AdminRoleGrantSubject>;
+
+const custom = (roles: string[]) => new Set(roles.filter((role) => !isBuiltInRole(role)));
+
+export const adminRoleGrant = defineKind<AdminRoleGrantSubject>({
+  kind: 'admin_role_grant',
+  subject: AdminRoleGrantSubject,
+  summary: (s) => `Grant admin to ${s.email} (roles ${s.fromRoles.join(', ') || 'none'} → ${s.roles.join(', ')})`,
+  async apply(s, ctx) {
+    const member = await findStaff(s.staffId);
+    if (!member) throw new OutcomeRefused('The staff member no longer exists');
+    const before = custom(member.roles);
+    const after = custom(s.roles);
+    const change = { added: [...after].filter((r) => !before.has(r)), removed: [...before].filter((r) => !after.has(r)) };
+    try {
+      await ctx.commit(applyPendingRoles(s.staffId, ctx.approvalId, s.roles, change, member.version, ctx.write));
+    } catch (error) {
+      if (error instanceof SubjectConditionFailed) {
+        throw new OutcomeRefused(
+          error.index === 0 ? 'The member changed meanwhile or no longer waits for this role change' : 'A custom role of the change no longer exists',
+        );
+      }
+      throw error;
+    }
+  },
+  async reject(s, ctx) {
+    try {
+      await ctx.commit([clearPendingRoles(s.staffId, ctx.approvalId, ctx.write)]);
+    } catch (error) {
+      if (error instanceof SubjectConditionFailed) await ctx.commit([]);
+      else throw error;
+    }
+  },
+});

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { adminToken, api, credentials, type ApiReply } from '../support/e2e-client';
+
+/**
+ * Approvals over HTTP through the local runtime (`npm start`): the state machine synthesized from
+ * the stack runs on the local Step Functions endpoint; handlers reach it with the real SFN client.
+ */
+const ADMIN = 'admin@example.com';
+const ADMIN2 = 'admin2@example.com';
+const OPS = 'ops@example.com';
+const FINANCE = 'finance@example.com';
+
+function http(method: string, path: string, as = ADMIN, body?: unknown, headers?: Record<string, string>): Promise<ApiReply> {
+  return api(method, `/admin/v1${path}`, { token: adminToken(as), ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
+}
+
+async function eventually(read: () => Promise<ApiReply>, check: (reply: ApiReply) => boolean, timeoutMs = 15_000): Promise<ApiReply> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await read();
+    if (check(reply) || Date.now() > until) return reply;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
+const approval = (id: string) => http('GET', `/approvals/${id}`);
+const stepOpen = (id: string, index = 0) => eventually(() => approval(id), (r) => r.body?.steps?.[index]?.status === 'open');
+const staffId = (email: string) => credentials().staff[email]!.id;
+
+async function product(price: number): Promise<string> {
+  const created = await http('POST', '/products', ADMIN, { sku: `APR-${randomUUID().slice(0, 8)}`, name: 'Approval e2e', price: eur(price), status: 'active' });
+  expect(created.status).toBe(201);
+  return created.body.id;
+}
+
+async function member(roles: string[]): Promise<string> {
+  const created = await http('POST', '/staff', ADMIN, { email: `apr-${randomUUID().slice(0, 8)}@example.com`, name: 'Approval e2e', roles });
+  expect(created.status).toBe(201);
+  return created.body.id;
+}
+
+describe('a price change above 20 %', () => {
+  it('answers 202, waits in the admins’ inbox, refuses the requester, and applies once when another admin approves', async () => {
+    const id = await product(10_000);
+    const patched = await http('PATCH', `/products/${id}`, ADMIN, { price: eur(15_000) });
+    expect(patched.status).toBe(202);
+    expect(patched.headers.get('location')).toBe(`/admin/v1/approvals/${patched.body.approval.id}`);
+    const approvalId: string = patched.body.approval.id;
+    expect(patched.body.approval).toMatchObject({ kind: 'price_change', status: 'pending', requestedBy: `staff:${staffId(ADMIN)}` });
+
+    await stepOpen(approvalId);
+    const inbox = await eventually(() => http('GET', '/approvals?mine=true', ADMIN2), (r) => r.body.items.some((a: { id: string }) => a.id === approvalId));
+    expect(inbox.body.items.find((a: { id: string }) => a.id === approvalId)).toMatchObject({ steps: [{ role: 'admin', status: 'open' }] });
+    expect((await http('GET', '/approvals?mine=true', FINANCE)).body.items.some((a: { id: string }) => a.id === approvalId)).toBe(false);
+
+    const own = await http('POST', `/approvals/${approvalId}/approve`, ADMIN, {});
+    expect(own.status).toBe(403);
+    expect(own.headers.get('content-type')).toBe('application/problem+json');
+    expect((await http('POST', `/approvals/${approvalId}/approve`, OPS, {})).status).toBe(403);
+    expect((await http('GET', `/products/${id}`)).body.price).toEqual(eur(10_000));
+
+    const approved = await http('POST', `/approvals/${approvalId}/approve`, ADMIN2, { comment: 'Agreed with sales' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.steps[0]).toMatchObject({ status: 'approved', decidedBy: `staff:${staffId(ADMIN2)}`, comment: 'Agreed with sales' });
+    expect((await http('POST', `/approvals/${approvalId}/approve`, ADMIN2, {})).status).toBe(409);
+
+    const applied = await eventually(() => approval(approvalId), (r) => Boolean(r.body.appliedAt));
+    expect(applied.body).toMatchObject({ status: 'approved', appliedAt: expect.any(String) });
+    const after = await http('GET', `/products/${id}`);
+    expect(after.body.price).toEqual(eur(15_000));
+    expect(after.body.pendingPriceChange).toBeUndefined();
+    // created (1), marked pending (2), price applied once (3)
+    expect(after.body.version).toBe(3);
+  });
+
+  it('rejected, leaves the product unchanged', async () => {
+    const id = await product(10_000);
+    const approvalId: string = (await http('PATCH', `/products/${id}`, ADMIN, { price: eur(2_000) })).body.approval.id;
+    await stepOpen(approvalId);
+    const rejected = await http('POST', `/approvals/${approvalId}/reject`, ADMIN2, { comment: 'Too steep' });
+    expect(rejected.body).toMatchObject({ status: 'rejected', steps: [{ status: 'rejected', comment: 'Too steep' }] });
+    await eventually(() => approval(approvalId), (r) => Boolean(r.body.revertedAt));
+    const after = await http('GET', `/products/${id}`);
+    expect(after.body.price).toEqual(eur(10_000));
+    expect(after.body.pendingPriceChange).toBeUndefined();
+  });
+
+  it('of 20 % or less applies at once', async () => {
+    const id = await product(10_000);
+    const patched = await http('PATCH', `/products/${id}`, ADMIN, { price: eur(11_900) });
+    expect(patched.status).toBe(200);
+    expect(patched.body.price).toEqual(eur(11_900));
+  });
+});
+
+describe('granting admin', () => {
+  it('answers 202 and grants the role once another admin approves', async () => {
+    const id = await member(['support']);
+    const put = await http('PUT', `/staff/${id}/roles`, ADMIN, { roles: ['support', 'admin'] });
+    expect(put.status).toBe(202);
+    const approvalId: string = put.body.approval.id;
+    expect((await http('GET', `/staff/${id}`)).body).toMatchObject({ roles: ['support'], pendingRoleChange: { approvalId } });
+    await stepOpen(approvalId);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, ADMIN, {})).status).toBe(403);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, ADMIN2, {})).status).toBe(200);
+    const granted = await eventually(() => http('GET', `/staff/${id}`), (r) => r.body.roles.includes('admin'));
+    expect(granted.body.roles).toEqual(['support', 'admin']);
+    expect(granted.body.pendingRoleChange).toBeUndefined();
+  });
+});
+
+describe('approval policies and step timeouts', () => {
+  let version: number;
+  let defaults: Record<string, unknown>;
+  beforeAll(async () => {
+    const current = await http('GET', '/approval-policies');
+    expect(current.status).toBe(200);
+    version = current.body.version;
+    defaults = current.body.kinds;
+  });
+  afterAll(async () => {
+    const restored = await http('PUT', '/approval-policies', ADMIN, { kinds: defaults }, { 'if-match': `"${version}"` });
+    expect(restored.status).toBe(200);
+  });
+
+  async function setPolicy(kinds: Record<string, unknown>) {
+    const put = await http('PUT', '/approval-policies', ADMIN, { kinds: { ...defaults, ...kinds } }, { 'if-match': `"${version}"` });
+    expect(put.status).toBe(200);
+    version = put.body.version;
+  }
+
+  it('refuses an unknown role (400) and a stale version (412)', async () => {
+    const unknown = await http('PUT', '/approval-policies', ADMIN, { kinds: { ...defaults, price_change: { rules: [{ above: 20, steps: [{ role: 'ceo', timeoutSeconds: 60, onTimeout: 'reject' }] }] } } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].path).toBe('body.kinds.price_change.rules.0.steps.0.role');
+    const stale = await http('PUT', '/approval-policies', ADMIN, { kinds: defaults }, { 'if-match': `"${version + 7}"` });
+    expect(stale.status).toBe(412);
+  });
+
+  it('a step that times out escalates to the role the policy names', async () => {
+    await setPolicy({ price_change: { rules: [{ above: 20, steps: [{ role: 'admin', timeoutSeconds: 2, onTimeout: { escalateTo: 'operations' } }] }] } });
+    const id = await product(10_000);
+    const approvalId: string = (await http('PATCH', `/products/${id}`, ADMIN, { price: eur(13_000) })).body.approval.id;
+    const escalated = await stepOpen(approvalId, 1);
+    expect(escalated.body.steps).toEqual([
+      expect.objectContaining({ role: 'admin', status: 'escalated' }),
+      expect.objectContaining({ role: 'operations', status: 'open', escalatedFrom: 0 }),
+    ]);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, OPS, {})).status).toBe(200);
+    const after = await eventually(() => http('GET', `/products/${id}`), (r) => r.body.price.amount === 13_000);
+    expect(after.body.price).toEqual(eur(13_000));
+  });
+
+  it('a step that times out without escalation expires the approval and leaves the subject unchanged', async () => {
+    await setPolicy({ admin_role_grant: { rules: [{ steps: [{ role: 'admin', timeoutSeconds: 2, onTimeout: 'reject' }] }] } });
+    const id = await member(['editor']);
+    const approvalId: string = (await http('PUT', `/staff/${id}/roles`, ADMIN, { roles: ['admin'] })).body.approval.id;
+    const expired = await eventually(() => approval(approvalId), (r) => Boolean(r.body.revertedAt));
+    expect(expired.body).toMatchObject({ status: 'expired', steps: [{ role: 'admin', status: 'expired' }] });
+    expect((await http('POST', `/approvals/${approvalId}/approve`, ADMIN2, {})).status).toBe(409);
+    const after = await http('GET', `/staff/${id}`);
+    expect(after.body.roles).toEqual(['editor']);
+    expect(after.body.pendingRoleChange).toBeUndefined();
+  });
+});
