@@ -205,31 +205,43 @@ describe('a scripted workload is audited, one entry per change', () => {
 
   it('lists by actor and by time range find the same entries', async () => {
     const sku = `AUD-${randomUUID().slice(0, 8)}`;
+    const ops = actorOf('ops@example.com');
     const created = await ok(admin('POST', '/products', { sku, name: 'Range', price: { amount: 100, currency: 'EUR' } }, 'ops@example.com'), 201);
     const id: string = created.body.id;
     await waitForEntries('product', id, 1);
     const to = new Date(Date.now() + 1000).toISOString();
+    const isOurs = (e: Entry) => e.entityId === id && e.action === 'create';
 
-    const byActor = await ok(admin('GET', `/audit?${new URLSearchParams({ actor: actorOf('ops@example.com'), from: startedAt, to })}`, undefined, AUDITOR));
-    expect(byActor.body.items.some((e: Entry) => e.entityId === id && e.action === 'create')).toBe(true);
-    expect(byActor.body.items.every((e: Entry) => e.actor === actorOf('ops@example.com'))).toBe(true);
-
-    const found: Entry[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const query = new URLSearchParams({ from: startedAt, to, limit: '100', ...(cursor ? { cursor } : {}) });
-      const page = await ok(admin('GET', `/audit?${query}`, undefined, AUDITOR));
-      found.push(...(page.body.items as Entry[]));
-      cursor = page.body.nextCursor;
-      pages += 1;
-    } while (cursor && pages < 200);
-    expect(found.some((e) => e.entityId === id && e.action === 'create')).toBe(true);
+    // Other test files write at the same time: read every page of the listing. The indexes are
+    // eventually consistent, so poll (bounded) until the entry shows.
+    const byActor = await pollListing({ actor: ops, from: startedAt, to }, isOurs);
+    expect(byActor.every((e) => e.actor === ops)).toBe(true);
+    const byRange = await pollListing({ from: startedAt, to }, isOurs);
     // Newest first within the range.
-    const times = found.map((e) => e.at);
+    const times = byRange.map((e) => e.at);
     expect([...times].sort().reverse()).toEqual(times);
   });
 });
+
+/** Every page of a listing, read again until `found` matches one of its entries (or WAIT_MS passes). */
+async function pollListing(filter: Record<string, string>, found: (entry: Entry) => boolean): Promise<Entry[]> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const all: Entry[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query = new URLSearchParams({ ...filter, limit: '100', ...(cursor ? { cursor } : {}) });
+      const page = await ok(admin('GET', `/audit?${query}`, undefined, AUDITOR));
+      all.push(...(page.body.items as Entry[]));
+      cursor = page.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 500);
+    if (all.some(found)) return all;
+    if (Date.now() > deadline) throw new Error(`No matching entry in ${JSON.stringify(filter)} after ${WAIT_MS} ms (${all.length} entries)`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 describe('who may read the audit log', () => {
   const query = `entityType=staff&entityId=${encodeURIComponent('01ARZ3NDEKTSV4RRFFQ69G5FAV')}`;
