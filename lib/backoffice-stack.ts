@@ -11,6 +11,7 @@ import { StaffIdentity } from './constructs/identity';
 import type { ModuleLogLevel } from './constructs/module-function';
 import { Monitoring } from './constructs/monitoring';
 import { BackofficeModules } from './constructs/modules';
+import { IdentitySync } from './constructs/identity-sync';
 import { PartnerApi, type PartnerTier } from './constructs/partner-api';
 
 /** Deployment settings of the Backoffice stack (read from cdk.json context by bin/backoffice.ts). */
@@ -74,6 +75,7 @@ export class BackofficeStack extends Stack {
   public readonly modules: BackofficeModules;
   public readonly adminApi: AdminApi;
   public readonly partnerApi: PartnerApi;
+  public readonly identitySync: IdentitySync;
   public readonly monitoring: Monitoring;
   public readonly backup: DataBackup;
   public readonly audit: AuditLog;
@@ -127,6 +129,15 @@ export class BackofficeStack extends Stack {
       ...accessLogRetention,
     });
 
+    this.identitySync = new IdentitySync(this, 'IdentitySync', {
+      table: this.data.table,
+      userPool: this.identity.userPool,
+      partnerApi: this.partnerApi.restApi,
+      tierUsagePlans: this.partnerApi.usagePlans,
+      ...logRetention,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApis: { admin: this.adminApi.httpApi },
       restApiStages: { partner: this.partnerApi.restApi.deploymentStage },
@@ -140,6 +151,14 @@ export class BackofficeStack extends Stack {
     this.monitoring.addStreamConsumer('audit-consumer', {
       function: this.audit.consumerFunction,
       deadLetterQueue: this.audit.deadLetterQueue,
+    });
+    this.monitoring.addStreamConsumer('directory-sync', {
+      function: this.identitySync.directorySync,
+      deadLetterQueue: this.identitySync.consumers[0]!.deadLetterQueue,
+    });
+    this.monitoring.addStreamConsumer('usage-plan-sync', {
+      function: this.identitySync.usagePlanSync,
+      deadLetterQueue: this.identitySync.consumers[1]!.deadLetterQueue,
     });
 
     this.backup = new DataBackup(this, 'Backup', {

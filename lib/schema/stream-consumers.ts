@@ -21,6 +21,8 @@ export interface StreamConsumerDefinition {
   maxRecordAgeSeconds: number;
   /** Entity types that never reach the consumer (filtered at the event source). */
   excludeEntityTypes: readonly string[];
+  /** When set, only these entity types reach the consumer (takes precedence over the exclusions). */
+  entityTypes?: readonly string[];
 }
 
 /**
@@ -35,4 +37,32 @@ export const AUDIT_CONSUMER: StreamConsumerDefinition = {
   bisectOnError: true,
   maxRecordAgeSeconds: 12 * 60 * 60,
   excludeEntityTypes: DERIVED_ENTITY_TYPES,
+};
+
+/**
+ * AWS only: staff changes → Cognito users (functions/iam/directory-sync.ts). Locally the table is the
+ * user directory, so no local poller runs it.
+ */
+export const DIRECTORY_SYNC_CONSUMER: StreamConsumerDefinition = {
+  name: 'directory-sync',
+  batchSize: 10,
+  retryAttempts: 10,
+  bisectOnError: true,
+  maxRecordAgeSeconds: 12 * 60 * 60,
+  excludeEntityTypes: [],
+  entityTypes: ['staff'],
+};
+
+/**
+ * AWS only: partner changes → API Gateway keys and usage plans (functions/iam/usage-plan-sync.ts).
+ * Locally the gateway applies the partner record's limits itself.
+ */
+export const USAGE_PLAN_SYNC_CONSUMER: StreamConsumerDefinition = {
+  name: 'usage-plan-sync',
+  batchSize: 10,
+  retryAttempts: 10,
+  bisectOnError: true,
+  maxRecordAgeSeconds: 12 * 60 * 60,
+  excludeEntityTypes: [],
+  entityTypes: ['partner'],
 };

@@ -227,11 +227,12 @@ describe('dashboard', () => {
     ]);
     const titles = widgets.filter((w) => w.type === 'metric').map((w) => String(w.properties.title));
     for (const api of ['admin', 'partner']) expect(titles).toEqual(expect.arrayContaining([`${api}: requests, 4xx, 5xx`, `${api}: latency (ms)`]));
-    const functionNames = [...Object.keys(synth.stack.modules.functions), 'partner-authorizer', 'audit-consumer'];
+    const consumers = ['audit-consumer', 'directory-sync', 'usage-plan-sync'];
+    const functionNames = [...Object.keys(synth.stack.modules.functions), 'partner-authorizer', ...consumers];
     for (const name of functionNames) expect(titles).toEqual(expect.arrayContaining([`${name}: errors and throttles`, `${name}: duration (ms)`]));
     expect(titles).toEqual(expect.arrayContaining(['Backoffice: throttle events', 'AuditLog: throttle events']));
-    expect(titles).toEqual(expect.arrayContaining(['audit-consumer: iterator age (ms)', 'audit-consumer: dead-letter messages']));
-    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 + 2);
+    for (const name of consumers) expect(titles).toEqual(expect.arrayContaining([`${name}: iterator age (ms)`, `${name}: dead-letter messages`]));
+    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 * consumers.length + 2);
   });
 
   test('graphs the HTTP API and REST API metrics under their own names', () => {

@@ -69,9 +69,12 @@ test('the acknowledged rules are exactly the reviewed ones', () => {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
       'AwsSolutions-IAM5[Resource::*]', // X-Ray actions have no resource-level permissions
+      // usage-plan sync: partner API keys and plans are created at run time
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*]',
       'AwsSolutions-L1', // nodejs22.x pinned with the toolchain
       'AwsSolutions-SMG4', // cursor key: redeploy to rotate
-      'AwsSolutions-SQS3', // the audit consumer's on-failure queue is itself the DLQ
+      'AwsSolutions-SQS3', // stream consumers' on-failure queues are themselves the DLQs
     ].sort(),
   );
 });
