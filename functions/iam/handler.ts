@@ -3,7 +3,7 @@ import { forbidden } from '../shared/errors';
 import { writeContextOf } from '../shared/http/context';
 import { createHttpHandler } from '../shared/http/app';
 import type { Principal } from '../shared/auth/principal';
-import { createPartner, getPartner, issuePartnerKey, listPartnerKeys, listPartners, revokePartnerKey, rotatePartnerKey, updatePartner } from './partners';
+import { createPartner, deletePartner, getPartner, issuePartnerKey, listPartnerKeys, listPartners, revokePartnerKey, rotatePartnerKey, updatePartner } from './partners';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './roles';
 import { iamRoutes } from './routes';
 import { createStaff, getStaff, listStaff, setStaffRoles, setStaffStatus, updateStaff } from './staff';
@@ -55,6 +55,10 @@ export const handler = createHttpHandler(iamRoutes, {
   createPartner: async (req) => ({ status: 201, body: await createPartner(req.body, writeContextOf(req)) }),
   getPartner: async (req) => ({ status: 200, body: await getPartner(req.params.id) }),
   updatePartner: async (req) => ({ status: 200, body: await updatePartner(req.params.id, req.body, req.ifMatch, writeContextOf(req)) }),
+  deletePartner: async (req) => {
+    await deletePartner(req.params.id, req.ifMatch, writeContextOf(req));
+    return { status: 204, body: undefined };
+  },
   listPartnerKeys: async (req) => ({ status: 200, body: await listPartnerKeys(req.params.id, req.query.limit, req.query.cursor) }),
   issuePartnerKey: async (req) => ({ status: 201, body: await issuePartnerKey(req.params.id, req.body, writeContextOf(req)) }),
   revokePartnerKey: async (req) => {

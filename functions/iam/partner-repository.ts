@@ -37,6 +37,8 @@ export interface PartnerRecord {
   version: number;
   updatedAt?: string;
   updatedBy?: string;
+  deletedAt?: string;
+  deletedBy?: string;
 }
 
 const partnerItem = (partner: PartnerRecord, ctx: WriteContext) => ({
@@ -89,8 +91,23 @@ export async function insertPartnerWithKey(partner: PartnerRecord, key: ApiKeyRe
   );
 }
 
+const LIVE_PARTNER = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
+
 export function updatePartner(id: string, set: Record<string, unknown>, expectedVersion: number | undefined, ctx: WriteContext): Promise<PartnerRecord> {
-  return updateRecord<PartnerRecord>(partnerKeys.byId(id), buildUpdate({ set: { ...stampOf(ctx), ...set }, increment: { version: 1 } }), 'attribute_exists(pk)', expectedVersion);
+  return updateRecord<PartnerRecord>(partnerKeys.byId(id), buildUpdate({ set: { ...stampOf(ctx), ...set }, increment: { version: 1 } }), LIVE_PARTNER, expectedVersion);
+}
+
+/**
+ * Deleting a partner disables it (its keys stop working at once) and drops it from the partner list
+ * (the list index is sparse); the item stays for the audit trail and the partner's orders.
+ */
+export function markPartnerDeleted(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<PartnerRecord> {
+  const update = buildUpdate({
+    set: { ...stampOf(ctx), status: 'disabled', deletedAt: ctx.at, deletedBy: ctx.actor },
+    remove: ['gsi2pk', 'gsi2sk'],
+    increment: { version: 1 },
+  });
+  return updateRecord<PartnerRecord>(partnerKeys.byId(id), update, LIVE_PARTNER, expectedVersion);
 }
 
 export async function insertApiKey(key: ApiKeyRecord, ctx: WriteContext): Promise<void> {

@@ -11,6 +11,7 @@ import {
   findPartner,
   insertApiKey,
   insertPartner,
+  markPartnerDeleted,
   queryApiKeys,
   queryPartners,
   revokeApiKey,
@@ -24,7 +25,7 @@ import type { ApiKeyView, PartnerView } from './schemas';
 /** Partners and their API keys. Secrets are shown once and stored only as SHA-256 hashes. */
 
 export function toPartnerView(record: PartnerRecord): PartnerView {
-  const { usageIdentifierKey: _u, usageApiKeyId: _k, usagePlanId: _p, requestId: _r, sourceIp: _s, ...rest } = record as PartnerRecord & { requestId?: string; sourceIp?: string };
+  const { usageIdentifierKey: _u, usageApiKeyId: _k, usagePlanId: _p, requestId: _r, sourceIp: _s, deletedAt: _d, deletedBy: _b, ...rest } = record as PartnerRecord & { requestId?: string; sourceIp?: string };
   return { ...rest, updatedAt: record.updatedAt ?? record.createdAt, updatedBy: record.updatedBy ?? 'system:unknown' };
 }
 
@@ -75,8 +76,20 @@ export async function createPartner(
 
 async function partnerOrNotFound(id: string): Promise<PartnerRecord> {
   const record = await findPartner(id);
-  if (!record) throw notFound('Partner');
+  if (!record || record.deletedAt) throw notFound('Partner');
   return record;
+}
+
+export async function deletePartner(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<void> {
+  try {
+    await markPartnerDeleted(id, expectedVersion, ctx);
+  } catch (error) {
+    if (error instanceof ConditionFailed) {
+      if (!error.current || error.current.deletedAt) throw notFound('Partner');
+      throw preconditionFailed(`The partner is at version ${String(error.current.version)}, not ${expectedVersion}`);
+    }
+    throw error;
+  }
 }
 
 export async function getPartner(id: string): Promise<PartnerView> {
@@ -101,7 +114,7 @@ export async function updatePartner(
     return toPartnerView(await updatePartnerItem(id, set, expectedVersion, ctx));
   } catch (error) {
     if (error instanceof ConditionFailed) {
-      if (!error.current) throw notFound('Partner');
+      if (!error.current || error.current.deletedAt) throw notFound('Partner');
       throw preconditionFailed(`The partner is at version ${String(error.current.version)}, not ${expectedVersion}`);
     }
     throw error;

@@ -259,6 +259,18 @@ describe('partners and keys', () => {
     expect((await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).status).toBe(409);
   });
 
+  it('deletes a partner: its keys stop at once, it leaves the list, and reads answer 404', async () => {
+    const partner = await newPartner();
+    const issued = (await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).body;
+    expect((await call('deletePartner', { params: { id: partner.id } })).status).toBe(204);
+    await expect(authorize(issued.key)).rejects.toThrow('Unauthorized');
+    expect((await call('getPartner', { params: { id: partner.id } })).status).toBe(404);
+    expect((await call('deletePartner', { params: { id: partner.id } })).status).toBe(404);
+    expect((await call('updatePartner', { params: { id: partner.id }, body: { name: 'x' } })).status).toBe(404);
+    const listed = (await call('listPartners', { query: { limit: '100' } })).body.items.map((p: { id: string }) => p.id);
+    expect(listed).not.toContain(partner.id);
+  });
+
   it('refuses a wrong secret for a real key id', async () => {
     const partner = await newPartner();
     const issued = (await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).body;
