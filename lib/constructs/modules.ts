@@ -12,6 +12,10 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  * - docs: serves a bundled document; reads only the caller's staff record to authorize (GetItem).
  * - iam: staff, roles, partners and keys (reads, lists, transactional writes).
  * - catalog: products and stock (reads, lists, transactional writes).
+ * - orders: customers, orders and their history, partner orders (reads, BatchGetItem of products,
+ *   lists, transactions that reserve and release stock).
+ * - finance: payments, refunds and the ledger (reads, lists, transactions with ledger postings).
+ * - logistics: shipments and tracking events (reads, transactions that move orders and stock).
  * - audit: reads the caller's staff record to authorize (GetItem); its own table, the audit log, is
  *   granted by the AuditLog construct (read only).
  * - approvals: approvals, their inbox and the policy (reads, lists, conditional writes); the state
@@ -23,6 +27,9 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   catalog: 'readWrite',
   audit: 'getItem',
   approvals: 'readWrite',
+  orders: 'readWrite',
+  finance: 'readWrite',
+  logistics: 'readWrite',
 };
 
 /** Properties of {@link BackofficeModules}. */

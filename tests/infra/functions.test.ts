@@ -158,8 +158,17 @@ describe('least privilege on the table', () => {
     },
   );
 
-  test('catalog and iam have read/write access, docs, audit and the authorizer GetItem only', () => {
-    expect(MODULE_TABLE_ACCESS).toEqual({ docs: 'getItem', iam: 'readWrite', catalog: 'readWrite', audit: 'getItem' });
+  test('iam, catalog, approvals and the commerce modules have read/write access, docs, audit and the authorizer GetItem only', () => {
+    expect(MODULE_TABLE_ACCESS).toEqual({
+      docs: 'getItem',
+      iam: 'readWrite',
+      catalog: 'readWrite',
+      audit: 'getItem',
+      approvals: 'readWrite',
+      orders: 'readWrite',
+      finance: 'readWrite',
+      logistics: 'readWrite',
+    });
   });
 
   test('no function but the audit module (read only, see audit.test.ts) can touch the audit table', () => {

@@ -1,0 +1,143 @@
+import { shipStock } from '../catalog/stock-repository';
+import { explainOrderRace, historyEvent, readForTransition } from '../orders/order-state';
+import { ORDER_ACTION, orderEventPut, orderUpdate } from '../orders/order-repository';
+import { badRequest, conflict, notFound } from '../shared/errors';
+import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
+import { newId } from '../shared/ids';
+import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
+import type { WriteContext } from '../shared/write-context';
+import type { Shipment, TrackingEvent } from './schemas';
+import {
+  activePartnerCheck,
+  findShipment,
+  findShipmentWithEvents,
+  SHIPMENT_ACTION,
+  shipmentPut,
+  trackingEventPut,
+  trackingUpdate,
+  type ShipmentRecord,
+  type TrackingEventRecord,
+} from './shipment-repository';
+
+/** Shipments and tracking events; shipping moves the order to `shipped`, a delivery event to `delivered`. */
+
+export function toShipment(record: ShipmentRecord): Shipment {
+  const { requestId: _r, sourceIp: _s, lastEventAt: _l, ...rest } = record;
+  return rest;
+}
+
+export function toTrackingEvent(record: TrackingEventRecord): TrackingEvent {
+  return {
+    id: record.id,
+    shipmentId: record.shipmentId,
+    type: record.type,
+    at: record.at,
+    ...(record.location === undefined ? {} : { location: record.location }),
+    recordedAt: record.recordedAt,
+    recordedBy: record.recordedBy,
+  };
+}
+
+/**
+ * Ships a paid (or fulfilling) order in one shipment: read the order (its lines and version), then one
+ * transaction — the order moves to `shipped` on the version read, its history event, the shipment,
+ * and every line's reserved units leave the stock (onHand − q, reserved − q).
+ */
+export async function createShipment(
+  orderId: string,
+  input: { carrier: string; trackingNumber: string; carrierPartnerId?: string },
+  ctx: WriteContext,
+): Promise<Shipment> {
+  const order = await readForTransition(orderId, 'shipped', undefined);
+  const shipment: ShipmentRecord = {
+    id: newId(),
+    orderId,
+    status: 'created',
+    carrier: input.carrier,
+    trackingNumber: input.trackingNumber,
+    ...(input.carrierPartnerId === undefined ? {} : { carrierPartnerId: input.carrierPartnerId }),
+    version: 1,
+    createdAt: ctx.at,
+    updatedAt: ctx.at,
+    updatedBy: ctx.actor,
+    requestId: ctx.requestId,
+    sourceIp: ctx.sourceIp,
+  };
+  const actions: NamedAction[] = [
+    orderUpdate(orderId, { status: 'shipped', set: { shipmentId: shipment.id }, fromStatuses: [order.status], expectedVersion: order.version }, ctx),
+    orderEventPut(historyEvent(orderId, order.status, 'shipped', ctx), ctx),
+    shipmentPut(shipment),
+    ...order.lines.map((line) => shipStock(line, ctx)),
+    ...(input.carrierPartnerId === undefined ? [] : [activePartnerCheck(input.carrierPartnerId)]),
+  ];
+  try {
+    await transactWrite(actions);
+  } catch (error) {
+    if (!(error instanceof TransactionCancelled)) throw error;
+    const race = explainOrderRace(error, order, 'shipped');
+    if (race) throw race;
+    if (error.failed('carrier')) {
+      throw badRequest('The carrier partner does not exist or is disabled', [{ path: 'body.carrierPartnerId', message: 'No such active partner' }]);
+    }
+    throw error;
+  }
+  return toShipment(shipment);
+}
+
+export async function getShipment(id: string) {
+  const { shipment, events } = await findShipmentWithEvents(id);
+  if (!shipment) throw notFound('Shipment');
+  return { ...toShipment(shipment), events: events.map(toTrackingEvent) };
+}
+
+/**
+ * Records a tracking event. The read finds the shipment's order (and, for a carrier partner, whether
+ * the shipment is theirs: another carrier's shipment is 404); then one transaction — shipment status,
+ * the event, and for `delivered` the order's move to `delivered` with its history event.
+ */
+export async function recordTrackingEvent(
+  shipmentId: string,
+  input: { type: TrackingEvent['type']; at?: string; location?: string },
+  carrierPartnerId: string | undefined,
+  idempotency: IdempotentRequest | undefined,
+  ctx: WriteContext,
+): Promise<CommandResult<TrackingEvent>> {
+  return runIdempotent<TrackingEvent>(idempotency, ctx, async (record) => {
+    const shipment = await findShipment(shipmentId);
+    if (!shipment || (carrierPartnerId !== undefined && shipment.carrierPartnerId !== carrierPartnerId)) throw notFound('Shipment');
+    if (shipment.status === 'delivered') throw conflict('The shipment was delivered: it takes no further tracking events', 'shipment-delivered');
+    const event: TrackingEventRecord = {
+      id: newId(),
+      shipmentId,
+      type: input.type,
+      at: input.at === undefined ? ctx.at : new Date(input.at).toISOString(),
+      ...(input.location === undefined ? {} : { location: input.location }),
+      recordedAt: ctx.at,
+      recordedBy: ctx.actor,
+    };
+    const delivered = input.type === 'delivered';
+    const response = { status: 201, body: toTrackingEvent(event) };
+    try {
+      await transactWrite([
+        ...record(response),
+        trackingUpdate(shipmentId, event, carrierPartnerId, ctx),
+        trackingEventPut(event, ctx),
+        ...(delivered
+          ? [
+              orderUpdate(shipment.orderId, { status: 'delivered', fromStatuses: ['shipped'] }, ctx),
+              orderEventPut(historyEvent(shipment.orderId, 'shipped', 'delivered', ctx), ctx),
+            ]
+          : []),
+      ]);
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled)) throw error;
+      if (error.failed(SHIPMENT_ACTION)) throw conflict('The shipment was delivered meanwhile: it takes no further tracking events', 'shipment-delivered');
+      if (error.failed(ORDER_ACTION)) {
+        const current = error.current(ORDER_ACTION);
+        throw current ? conflict(`The order is ${String(current.status)}: only a shipped order can be delivered`, 'illegal-transition') : notFound('Order');
+      }
+      throw error;
+    }
+    return response;
+  });
+}

@@ -1,0 +1,199 @@
+import { tableName } from '../shared/db';
+import { getRecord, queryPage } from '../shared/item-repository';
+import { GSI1, GSI2, GSI3, orderKeys } from '../shared/keys';
+import type { Money } from '../shared/money';
+import type { NamedAction } from '../shared/transaction-repository';
+import { buildUpdate } from '../shared/update-expression';
+import { stampOf, type WriteContext } from '../shared/write-context';
+import type { OrderStatus } from './schemas';
+
+/**
+ * An order is ONE item with its lines embedded (lines never change after creation, at most 96), so
+ * one GetItem reads the whole order. Money is stored as flat integers in the order's currency —
+ * `total`, `paidAmount`, `outstanding` (= total − paid), `refundedAmount`, `refundable`
+ * (= paid − refunded) — so conditions such as `refundable >= :amount` need no arithmetic.
+ * History events, payments and refunds are items in the order's partition.
+ */
+export interface OrderLineRecord {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: Money;
+}
+
+export interface OrderRecord {
+  id: string;
+  status: OrderStatus;
+  customerId: string;
+  partnerId?: string;
+  lines: OrderLineRecord[];
+  currency: Money['currency'];
+  total: number;
+  paidAmount: number;
+  outstanding: number;
+  refundedAmount: number;
+  refundable: number;
+  shipmentId?: string;
+  cancelReason?: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+  requestId?: string;
+  sourceIp?: string;
+}
+
+/** One transition of the order's status, with who made it and when. */
+export interface OrderEventRecord {
+  id: string;
+  orderId: string;
+  from: OrderStatus | null;
+  to: OrderStatus;
+  actor: string;
+  at: string;
+  reason?: string;
+}
+
+/** Name of the order's action in a transaction. */
+export const ORDER_ACTION = 'order';
+
+export function findOrder(id: string): Promise<OrderRecord | undefined> {
+  return getRecord<OrderRecord>(orderKeys.byId(id));
+}
+
+export function orderPut(order: OrderRecord): NamedAction {
+  return {
+    name: ORDER_ACTION,
+    action: {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...orderKeys.byId(order.id),
+          ...orderKeys.byStatus(order.status, order.createdAt, order.id),
+          ...orderKeys.byCustomer(order.customerId, order.createdAt, order.id),
+          ...(order.partnerId ? orderKeys.byPartner(order.partnerId, order.createdAt, order.id) : {}),
+          entityType: 'order',
+          ...order,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
+}
+
+export function orderEventPut(event: OrderEventRecord, ctx: WriteContext): NamedAction {
+  return {
+    name: 'history',
+    action: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...orderKeys.event(event.orderId, event.at, event.id), entityType: 'order_event', ...event, ...stampOf(ctx) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
+}
+
+export interface OrderChange {
+  /** New status (moves the order to that status list too). */
+  status?: OrderStatus;
+  set?: Record<string, unknown>;
+  /** Counters to move (negative to decrease). */
+  increment?: Record<string, number>;
+  /** Only from these states. */
+  fromStatuses?: readonly OrderStatus[];
+  /** Only at this version (the one read, or the caller's If-Match). */
+  expectedVersion?: number;
+  /** Further condition, with its own `#names` and `:values`. */
+  condition?: { expression: string; names?: Record<string, string>; values: Record<string, unknown> };
+}
+
+/**
+ * A conditional update of the order for a transaction: stamps it, bumps its version and, on a lost
+ * condition, returns the order as DynamoDB saw it (ALL_OLD) so the caller can name the state it is in.
+ */
+export function orderUpdate(orderId: string, change: OrderChange, ctx: WriteContext): NamedAction {
+  const set: Record<string, unknown> = { ...stampOf(ctx), ...change.set };
+  if (change.status) {
+    set.status = change.status;
+    set.gsi1pk = orderKeys.byStatusPartition(change.status);
+  }
+  const update = buildUpdate({ set, increment: { version: 1, ...change.increment } });
+  const conditions = ['attribute_exists(pk)'];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (change.fromStatuses) {
+    names['#currentStatus'] = 'status';
+    change.fromStatuses.forEach((status, i) => (values[`:from${i}`] = status));
+    conditions.push(`#currentStatus IN (${change.fromStatuses.map((_, i) => `:from${i}`).join(', ')})`);
+  }
+  if (change.expectedVersion !== undefined) {
+    names['#currentVersion'] = 'version';
+    values[':expectedVersion'] = change.expectedVersion;
+    conditions.push('#currentVersion = :expectedVersion');
+  }
+  if (change.condition) {
+    conditions.push(change.condition.expression);
+    Object.assign(names, change.condition.names);
+    Object.assign(values, change.condition.values);
+  }
+  return {
+    name: ORDER_ACTION,
+    action: {
+      Update: {
+        TableName: tableName(),
+        Key: orderKeys.byId(orderId),
+        UpdateExpression: update.UpdateExpression,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...names },
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+  };
+}
+
+export type OrderList = { by: 'status'; status: OrderStatus } | { by: 'customer'; customerId: string } | { by: 'partner'; partnerId: string };
+
+/** One Query on the list's index, newest first, within the creation-time range. */
+export function queryOrders(list: OrderList, range: { from?: string; to?: string }, limit: number, startKey?: Record<string, unknown>) {
+  const bounded = range.from !== undefined || range.to !== undefined;
+  switch (list.by) {
+    case 'status':
+      return queryPage<OrderRecord>({
+        index: GSI1,
+        partition: orderKeys.byStatusPartition(list.status),
+        ...(bounded ? { sortRange: orderKeys.byStatusRange(range.from, range.to) } : {}),
+        limit,
+        startKey,
+      });
+    case 'customer':
+      return queryPage<OrderRecord>({
+        index: GSI2,
+        partition: orderKeys.byCustomerPartition(list.customerId),
+        sortRange: orderKeys.ownedRange(range.from, range.to),
+        limit,
+        startKey,
+      });
+    case 'partner':
+      return queryPage<OrderRecord>({
+        index: GSI3,
+        partition: orderKeys.byPartnerPartition(list.partnerId),
+        sortRange: orderKeys.ownedRange(range.from, range.to),
+        limit,
+        startKey,
+      });
+  }
+}
+
+/** The order's history, oldest first (one Query; an order has a handful of transitions). */
+export async function queryOrderHistory(orderId: string): Promise<OrderEventRecord[]> {
+  const page = await queryPage<OrderEventRecord>({
+    partition: orderKeys.partition(orderId),
+    sortPrefix: orderKeys.eventPrefix(),
+    limit: 100,
+    descending: false,
+  });
+  return page.items;
+}

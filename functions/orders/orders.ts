@@ -1,0 +1,239 @@
+import type { ProductRecord } from '../catalog/product-repository';
+import { findProducts, productAction, releaseStock, reserveStock } from '../catalog/stock-repository';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { badRequest, conflict, HttpProblem, notFound, type FieldError } from '../shared/errors';
+import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
+import { newId } from '../shared/ids';
+import type { Money } from '../shared/money';
+import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
+import type { WriteContext } from '../shared/write-context';
+import { liveCustomerCheck } from './customer-repository';
+import { explainOrderRace, historyEvent, readForTransition, toOrder, transitioned } from './order-state';
+import {
+  findOrder,
+  orderEventPut,
+  orderPut,
+  orderUpdate,
+  queryOrderHistory,
+  queryOrders,
+  type OrderLineRecord,
+  type OrderList,
+  type OrderRecord,
+} from './order-repository';
+import type { CreateOrderInput, Order, OrderHistoryEntry, OrderStatus } from './schemas';
+
+export { toOrder } from './order-state';
+
+/** Order use cases: placing (staff or partner), reading, listing, and the lifecycle commands. */
+
+// ---------------------------------------------------------------------------------------------
+// Placing an order
+
+const lineError = (index: number, field: string, message: string): FieldError => ({ path: `body.lines.${index}.${field}`, message });
+
+/** Prices the lines from the catalog as read; refuses unknown, unsellable or mixed-currency products. */
+function priceLines(input: CreateOrderInput, products: Map<string, ProductRecord>): { lines: OrderLineRecord[]; currency: Money['currency']; total: number } {
+  const unknown = input.lines.flatMap((line, i) => {
+    const product = products.get(line.productId);
+    return !product || product.deletedAt ? [lineError(i, 'productId', 'No such product')] : [];
+  });
+  if (unknown.length > 0) throw badRequest('Some products do not exist', unknown);
+  const lines = input.lines.map((line) => {
+    const product = products.get(line.productId)!;
+    if (product.status !== 'active') throw conflict(`Product ${product.sku} is not for sale (it is ${product.status})`, 'product-unavailable');
+    return { productId: product.id, sku: product.sku, name: product.name, quantity: line.quantity, unitPrice: product.price };
+  });
+  const currency = lines[0]!.unitPrice.currency;
+  const mixed = lines.flatMap((line, i) => (line.unitPrice.currency === currency ? [] : [lineError(i, 'productId', `Priced in ${line.unitPrice.currency}, not ${currency}`)]));
+  if (mixed.length > 0) throw badRequest('All lines of an order must be priced in one currency', mixed);
+  for (const [i, line] of lines.entries()) {
+    const product = products.get(line.productId)!;
+    const available = product.available ?? product.onHand - product.reserved;
+    if (available < line.quantity) throw insufficientStock(product.sku, available, line.quantity, i);
+  }
+  const total = lines.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0);
+  if (!Number.isSafeInteger(total)) throw badRequest('The order total is too large');
+  return { lines, currency, total };
+}
+
+const insufficientStock = (sku: string, available: number, wanted: number, index: number) =>
+  new HttpProblem(409, 'Conflict', `Insufficient stock for product ${sku}: ${available} available, ${wanted} ordered`, 'insufficient-stock', {
+    errors: [lineError(index, 'quantity', `Only ${available} available`)],
+  });
+
+/** Explains a lost order transaction from the items DynamoDB compared against. */
+function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[]): Error {
+  if (error.failed('customer')) {
+    return badRequest('The customer does not exist or was deleted', [{ path: 'body.customerId', message: 'No such customer' }]);
+  }
+  for (const [i, line] of lines.entries()) {
+    if (!error.failed(productAction(line.productId))) continue;
+    const current = error.current(productAction(line.productId));
+    if (!current || current.deletedAt) return badRequest('Some products do not exist', [lineError(i, 'productId', 'No such product')]);
+    if (current.status !== 'active') return conflict(`Product ${line.sku} is not for sale (it is ${String(current.status)})`, 'product-unavailable');
+    const price = current.price as Money;
+    if (price.amount !== line.unitPrice.amount || price.currency !== line.unitPrice.currency) {
+      return conflict(`The price of product ${line.sku} changed while the order was placed; place it again`, 'price-changed');
+    }
+    const available = Number(current.available ?? 0);
+    return insufficientStock(line.sku, available, line.quantity, i);
+  }
+  if (error.conflicted) return conflict('Too many concurrent changes to these products; retry', 'transaction-conflict');
+  return error;
+}
+
+export interface OrderOrigin {
+  /** Set when a partner places the order through the partner API. */
+  partnerId?: string;
+}
+
+/**
+ * Places an order: reads the products (one BatchGetItem) to price the lines, then ONE transaction
+ * puts the order and its first history event, reserves stock on every line (conditioned on the
+ * availability, the product being active and not deleted, and the price read), checks the customer
+ * and records the idempotency key. Insufficient stock → 409 naming the product.
+ */
+export async function placeOrder(
+  input: CreateOrderInput,
+  origin: OrderOrigin,
+  idempotency: IdempotentRequest | undefined,
+  ctx: WriteContext,
+): Promise<CommandResult<Order>> {
+  return runIdempotent<Order>(idempotency, ctx, async (record) => {
+    const products = await findProducts(input.lines.map((line) => line.productId));
+    const { lines, currency, total } = priceLines(input, products);
+    const order: OrderRecord = {
+      id: newId(),
+      status: 'pending_payment',
+      customerId: input.customerId,
+      ...(origin.partnerId ? { partnerId: origin.partnerId } : {}),
+      lines,
+      currency,
+      total,
+      paidAmount: 0,
+      outstanding: total,
+      refundedAmount: 0,
+      refundable: 0,
+      version: 1,
+      createdAt: ctx.at,
+      updatedAt: ctx.at,
+      updatedBy: ctx.actor,
+      requestId: ctx.requestId,
+      sourceIp: ctx.sourceIp,
+    };
+    const response = { status: 201, body: toOrder(order) };
+    try {
+      await transactWrite([
+        ...record(response),
+        orderPut(order),
+        orderEventPut(historyEvent(order.id, null, 'pending_payment', ctx), ctx),
+        ...lines.map((line) => reserveStock(line, ctx)),
+        liveCustomerCheck(input.customerId),
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionCancelled) throw explainPlacement(error, lines);
+      throw error;
+    }
+    return response;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and listing
+
+export async function getOrder(id: string, partnerId?: string): Promise<OrderRecord> {
+  const order = await findOrder(id);
+  // Another partner's order is "not found" (DESIGN §5), as is any order to a partner that is not its own.
+  if (!order || (partnerId !== undefined && order.partnerId !== partnerId)) throw notFound('Order');
+  return order;
+}
+
+/** Normalizes `from`/`to` query values: a date covers its whole UTC day. */
+export function timeBounds(from: string | undefined, to: string | undefined): { from?: string; to?: string } {
+  const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const lower = from === undefined ? undefined : new Date(isDate(from) ? `${from}T00:00:00.000Z` : from).toISOString();
+  const upper = to === undefined ? undefined : new Date(isDate(to) ? `${to}T23:59:59.999Z` : to).toISOString();
+  if (lower !== undefined && upper !== undefined && lower > upper) {
+    throw badRequest('from must not be after to', [{ path: 'query.from', message: 'After to' }]);
+  }
+  return { ...(lower === undefined ? {} : { from: lower }), ...(upper === undefined ? {} : { to: upper }) };
+}
+
+export interface ListOrdersInput {
+  status?: OrderStatus;
+  customerId?: string;
+  partnerId?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+function listOf(input: ListOrdersInput): OrderList {
+  const given = [input.status && 'status', input.customerId && 'customerId', input.partnerId && 'partnerId'].filter(Boolean);
+  if (given.length !== 1) {
+    throw badRequest('Filter by exactly one of status, customerId or partnerId', [
+      { path: 'query', message: given.length === 0 ? 'Give status, customerId or partnerId' : `Give only one of ${given.join(', ')}` },
+    ]);
+  }
+  if (input.status) return { by: 'status', status: input.status };
+  if (input.customerId) return { by: 'customer', customerId: input.customerId };
+  return { by: 'partner', partnerId: input.partnerId! };
+}
+
+/** Orders by status, customer or partner, newest first, optionally within a creation-time range: one Query. */
+export async function listOrders(input: ListOrdersInput, cursorScope: string) {
+  const list = listOf(input);
+  const range = timeBounds(input.from, input.to);
+  const binding = `${cursorScope}|${JSON.stringify(list)}|${range.from ?? ''}|${range.to ?? ''}`;
+  const page = await queryOrders(list, range, input.limit, decodeCursor(input.cursor, binding));
+  return { items: page.items.map(toOrder), nextCursor: encodeCursor(page.lastKey, binding) };
+}
+
+/** Every transition of the order, oldest first. An order always has its creation event, so none → 404. */
+export async function getOrderHistory(id: string): Promise<{ items: OrderHistoryEntry[] }> {
+  const events = await queryOrderHistory(id);
+  if (events.length === 0) throw notFound('Order');
+  return { items: events.map(({ from, to, actor, at, reason }) => ({ from, to, actor, at, ...(reason === undefined ? {} : { reason }) })) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle commands
+
+/** A plain status move (fulfil, complete): read, then one transaction — the order update on the version read plus its history event. */
+async function moveOrder(id: string, to: OrderStatus, expectedVersion: number | undefined, ctx: WriteContext): Promise<Order> {
+  const order = await readForTransition(id, to, expectedVersion);
+  try {
+    await transactWrite([
+      orderUpdate(order.id, { status: to, fromStatuses: [order.status], expectedVersion: order.version }, ctx),
+      orderEventPut(historyEvent(order.id, order.status, to, ctx), ctx),
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) throw explainOrderRace(error, order, to) ?? error;
+    throw error;
+  }
+  return toOrder(transitioned(order, to, ctx));
+}
+
+export const fulfilOrder = (id: string, expectedVersion: number | undefined, ctx: WriteContext) => moveOrder(id, 'fulfilling', expectedVersion, ctx);
+export const completeOrder = (id: string, expectedVersion: number | undefined, ctx: WriteContext) => moveOrder(id, 'completed', expectedVersion, ctx);
+
+/**
+ * Cancels an order and gives its reserved stock back: read (the lines say what to release), then one
+ * transaction — order update on the version read, history event, one release per line.
+ */
+export async function cancelOrder(id: string, reason: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<Order> {
+  const order = await readForTransition(id, 'cancelled', expectedVersion);
+  const actions: NamedAction[] = [
+    orderUpdate(order.id, { status: 'cancelled', set: { cancelReason: reason }, fromStatuses: [order.status], expectedVersion: order.version }, ctx),
+    orderEventPut(historyEvent(order.id, order.status, 'cancelled', ctx, reason), ctx),
+    ...order.lines.map((line) => releaseStock(line, ctx)),
+  ];
+  try {
+    await transactWrite(actions);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) throw explainOrderRace(error, order, 'cancelled') ?? error;
+    throw error;
+  }
+  return toOrder(transitioned(order, 'cancelled', ctx, { cancelReason: reason }));
+}
