@@ -15,6 +15,8 @@ import type { ModuleLogLevel } from '../lib/constructs/module-function';
  * - backoffice:partnerWebAclArn    WAFv2 web ACL for the partner API (optional)
  * - backoffice:stackName           CloudFormation stack name
  * - backoffice:alarmEmails         e-mail addresses subscribed to the alarm topic (array or comma-separated)
+ * - backoffice:tableName, backoffice:tableStreamArn, backoffice:auditTableName
+ *                                  serve existing (restored) tables instead of the stack's own (docs/runbook-restore.md)
  * - backoffice:auditRetentionDays  days audit entries are kept (default 2557, 7 years; legal holds never expire)
  * cdk-nag's AwsSolutions pack runs as a policy-validation plugin: `cdk synth` fails on any finding
  * that is not acknowledged (with its reason) in the constructs.
@@ -68,6 +70,13 @@ const logRetention = retention('backoffice:logRetentionDays');
 const level = logLevel('backoffice:logLevel');
 const partnerWebAclArn = optionalString('backoffice:partnerWebAclArn');
 const alarmEmails = stringList('backoffice:alarmEmails');
+const existingTableName = optionalString('backoffice:tableName');
+const existingTableStreamArn = optionalString('backoffice:tableStreamArn');
+const existingAuditTableName = optionalString('backoffice:auditTableName');
+const existingTables = {
+  ...(existingTableName ? { table: { tableName: existingTableName, ...(existingTableStreamArn ? { tableStreamArn: existingTableStreamArn } : {}) } } : {}),
+  ...(existingAuditTableName ? { auditTable: { tableName: existingAuditTableName } } : {}),
+};
 const auditRetentionDays = positiveNumber('backoffice:auditRetentionDays');
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
@@ -83,6 +92,7 @@ new BackofficeStack(app, optionalString('backoffice:stackName') ?? 'Backoffice',
   ...(level ? { logLevel: level } : {}),
   ...(partnerWebAclArn ? { partnerWebAclArn } : {}),
   ...(alarmEmails ? { alarmEmails } : {}),
+  ...(Object.keys(existingTables).length > 0 ? { existingTables } : {}),
   ...(auditRetentionDays === undefined ? {} : { auditRetentionDays }),
 });
 

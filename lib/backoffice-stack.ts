@@ -6,7 +6,7 @@ import { AUDIT_TABLE, SINGLE_TABLE } from './schema/tables';
 import { AdminApi } from './constructs/admin-api';
 import { AuditLog } from './constructs/audit';
 import { DataBackup } from './constructs/backup';
-import { DataTables } from './constructs/data-table';
+import { DataTables, type DataTablesProps } from './constructs/data-table';
 import { StaffIdentity } from './constructs/identity';
 import type { ModuleLogLevel } from './constructs/module-function';
 import { Monitoring } from './constructs/monitoring';
@@ -62,6 +62,11 @@ export interface BackofficeStackProps extends StackProps {
    */
   readonly alarmEmails?: readonly string[];
   /**
+   * Serve existing tables (restored from a backup) instead of the stack's own: see docs/runbook-restore.md.
+   * @default - the stack's tables
+   */
+  readonly existingTables?: DataTablesProps['existingTables'];
+  /**
    * Days audit entries are kept (entries written under a legal hold never expire).
    * @default 2557 (7 years)
    */
@@ -85,7 +90,7 @@ export class BackofficeStack extends Stack {
     const logRetention = props.logRetention === undefined ? {} : { logRetention: props.logRetention };
     const accessLogRetention = props.logRetention === undefined ? {} : { accessLogRetention: props.logRetention };
 
-    this.data = new DataTables(this, 'Data');
+    this.data = new DataTables(this, 'Data', props.existingTables ? { existingTables: props.existingTables } : {});
 
     this.identity = new StaffIdentity(this, 'Identity', {
       ...(props.oauthCallbackUrls ? { callbackUrls: props.oauthCallbackUrls } : {}),

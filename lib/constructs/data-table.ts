@@ -6,6 +6,7 @@ import {
   StreamViewType,
   Table,
   TableEncryption,
+  type ITable,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -79,8 +80,28 @@ export function tableFromDefinition(scope: Construct, id: string, props: TableFr
   return table;
 }
 
+/** A table that already exists in the account (for example one restored from a backup). */
+export interface ExistingTable {
+  /** Its physical name. */
+  readonly tableName: string;
+  /**
+   * ARN of its stream (NEW_AND_OLD_IMAGES). Required for the single table, whose stream feeds the consumers.
+   * @default - no stream
+   */
+  readonly tableStreamArn?: string;
+}
+
 /** Properties of {@link DataTables}. */
 export interface DataTablesProps extends DataTableOptions {
+  /**
+   * Use existing tables instead of the ones this construct creates: the switch step of the restore
+   * runbook (docs/runbook-restore.md). A table the stack created before leaves the stack but stays in
+   * the account (removal policy RETAIN, deletion protection), so switching back is the same step in
+   * reverse. Settings CloudFormation would otherwise apply (PITR, deletion protection, TTL, stream,
+   * the audit table's resource policy) are the runbook's job on an existing table.
+   * @default - both tables are created by the stack
+   */
+  readonly existingTables?: { readonly table?: ExistingTable; readonly auditTable?: ExistingTable };
   /**
    * Attach a resource policy to the audit table that denies item updates and deletes to every
    * principal, so no route and no IAM grant can rewrite or remove an entry (DESIGN §8). Expiry by
@@ -96,9 +117,9 @@ export interface DataTablesProps extends DataTableOptions {
  */
 export class DataTables extends Construct {
   /** The single table holding every entity. */
-  public readonly table: Table;
+  public readonly table: ITable;
   /** The hash-chained audit log written by the stream consumer. */
-  public readonly auditTable: Table;
+  public readonly auditTable: ITable;
   /** Names of the single table's global secondary indexes, for index-scoped grants. */
   public readonly tableIndexNames: readonly string[];
   /** Names of the audit table's global secondary indexes, for index-scoped grants. */
@@ -106,9 +127,16 @@ export class DataTables extends Construct {
 
   constructor(scope: Construct, id: string, props: DataTablesProps = {}) {
     super(scope, id);
-    const { appendOnlyAudit = true, ...options } = props;
-    this.table = tableFromDefinition(this, SINGLE_TABLE.name, { ...options, definition: SINGLE_TABLE });
-    this.auditTable = tableFromDefinition(this, AUDIT_TABLE.name, {
+    const { appendOnlyAudit = true, existingTables, ...options } = props;
+    if (existingTables?.table && !existingTables.table.tableStreamArn) {
+      throw new Error('DataTables: an existing single table needs its tableStreamArn (the stream consumers read it)');
+    }
+    this.table = existingTables?.table
+      ? existingTable(this, SINGLE_TABLE.name, SINGLE_TABLE, existingTables.table)
+      : tableFromDefinition(this, SINGLE_TABLE.name, { ...options, definition: SINGLE_TABLE });
+    this.auditTable = existingTables?.auditTable
+      ? existingTable(this, AUDIT_TABLE.name, AUDIT_TABLE, existingTables.auditTable)
+      : tableFromDefinition(this, AUDIT_TABLE.name, {
       ...options,
       definition: AUDIT_TABLE,
       ...(appendOnlyAudit
@@ -138,4 +166,13 @@ export class DataTables extends Construct {
     this.tableIndexNames = SINGLE_TABLE.globalIndexes.map((index) => index.indexName);
     this.auditIndexNames = AUDIT_TABLE.globalIndexes.map((index) => index.indexName);
   }
+}
+
+/** An existing table with the indexes of its definition (so index-scoped grants name them). */
+function existingTable(scope: Construct, id: string, definition: TableDefinition, existing: ExistingTable): ITable {
+  return Table.fromTableAttributes(scope, id, {
+    tableName: existing.tableName,
+    ...(existing.tableStreamArn ? { tableStreamArn: existing.tableStreamArn } : {}),
+    globalIndexes: definition.globalIndexes.map((index) => index.indexName),
+  });
 }
