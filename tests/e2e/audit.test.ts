@@ -76,7 +76,6 @@ const fields = (entry: Entry) => entry.changes.map((c) => c.field);
 const change = (entry: Entry, field: string) => entry.changes.find((c) => c.field === field);
 
 describe('a scripted workload is audited, one entry per change', () => {
-  const startedAt = new Date(Date.now() - 1000).toISOString();
   const adminActor = () => actorOf(ADMIN);
 
   it('products: create, patch, SKU change, transition, soft delete, restore', async () => {
@@ -208,15 +207,17 @@ describe('a scripted workload is audited, one entry per change', () => {
     const ops = actorOf('ops@example.com');
     const created = await ok(admin('POST', '/products', { sku, name: 'Range', price: { amount: 100, currency: 'EUR' } }, 'ops@example.com'), 201);
     const id: string = created.body.id;
-    await waitForEntries('product', id, 1);
-    const to = new Date(Date.now() + 1000).toISOString();
+    const [entry] = await waitForEntries('product', id, 1);
+    // Bounds around the entry's own time: the runtime's clock may have been moved forward (POST /local/clock).
+    const from = new Date(Date.parse(entry!.at) - 2000).toISOString();
+    const to = new Date(Date.parse(entry!.at) + 2000).toISOString();
     const isOurs = (e: Entry) => e.entityId === id && e.action === 'create';
 
     // Other test files write at the same time: read every page of the listing. The indexes are
     // eventually consistent, so poll (bounded) until the entry shows.
-    const byActor = await pollListing({ actor: ops, from: startedAt, to }, isOurs);
+    const byActor = await pollListing({ actor: ops, from, to }, isOurs);
     expect(byActor.every((e) => e.actor === ops)).toBe(true);
-    const byRange = await pollListing({ from: startedAt, to }, isOurs);
+    const byRange = await pollListing({ from, to }, isOurs);
     // Newest first within the range.
     const times = byRange.map((e) => e.at);
     expect([...times].sort().reverse()).toEqual(times);
