@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
 import { AUDIT_TABLE, SINGLE_TABLE } from './schema/tables';
 import { AdminApi } from './constructs/admin-api';
+import { ApprovalWorkflow } from './constructs/approvals';
 import { AuditLog } from './constructs/audit';
 import { DataBackup } from './constructs/backup';
 import { DataTables, type DataTablesProps } from './constructs/data-table';
@@ -84,6 +85,7 @@ export class BackofficeStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly backup: DataBackup;
   public readonly audit: AuditLog;
+  public readonly approvals: ApprovalWorkflow;
 
   constructor(scope: Construct, id: string, props: BackofficeStackProps = {}) {
     super(scope, id, props);
@@ -112,6 +114,15 @@ export class BackofficeStack extends Stack {
       auditIndexNames: this.data.auditIndexNames,
       readerFunction: this.modules.functions.audit,
       ...(props.auditRetentionDays === undefined ? {} : { retention: Duration.days(props.auditRetentionDays) }),
+      ...logRetention,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+
+    // Commands of these modules may answer 202 with an approval (DESIGN §7).
+    this.approvals = new ApprovalWorkflow(this, 'Approvals', {
+      table: this.data.table,
+      deciderFunction: this.modules.functions.approvals,
+      requesterFunctions: [this.modules.functions.catalog, this.modules.functions.iam],
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
@@ -165,6 +176,8 @@ export class BackofficeStack extends Stack {
       function: this.identitySync.usagePlanSync,
       deadLetterQueue: this.identitySync.consumers[1]!.deadLetterQueue,
     });
+    this.monitoring.addFunction('approvals-workflow', this.approvals.workflowFunction, 'workflow');
+    this.monitoring.addStateMachine('approvals', this.approvals.stateMachine);
 
     this.backup = new DataBackup(this, 'Backup', {
       tables: { [SINGLE_TABLE.name]: this.data.table, [AUDIT_TABLE.name]: this.data.auditTable },
@@ -190,6 +203,7 @@ export class BackofficeStack extends Stack {
       value: this.audit.deadLetterQueue.queueUrl,
       description: 'Stream batches the audit consumer could not record (shard and sequence range)',
     });
+    new CfnOutput(this, 'ApprovalsStateMachineArn', { value: this.approvals.stateMachine.stateMachineArn, description: 'Approval workflow (Standard)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn, description: 'Every alarm notifies this topic' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch operations dashboard' });
     new CfnOutput(this, 'BackupVaultName', { value: this.backup.vault.backupVaultName, description: 'Daily recovery points (35 days)' });

@@ -25,6 +25,8 @@ export interface LocalApprovals extends LocalStepFunctions {
 
 export async function startLocalApprovals(options: {
   stateDir: string;
+  /** Port of the Step Functions endpoint (default: a free one). */
+  port?: number;
   /** Loads functions/approvals/workflow.ts (only once the environment is set). */
   loadWorkflow: () => WorkflowHandler;
   log?: (line: string) => void;
@@ -33,6 +35,7 @@ export async function startLocalApprovals(options: {
   let workflow: WorkflowHandler | undefined;
   const sfn = await startLocalStepFunctions({
     stateDir: options.stateDir,
+    ...(options.port === undefined ? {} : { port: options.port }),
     stateMachines: [{ arn: LOCAL_APPROVALS_STATE_MACHINE_ARN, definition: renderApprovalDefinition(LOCAL_APPROVALS_FUNCTION_ARN) }],
     invoke: async (event, functionArn) => {
       if (functionArn !== LOCAL_APPROVALS_FUNCTION_ARN) throw new Error(`No local function ${functionArn}`);

@@ -129,6 +129,8 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
   const aborts = new Map<string, () => void>();
   const callbacks = new Map<string, { succeed: (output: Json) => void; fail: (error: TaskFailure) => void; executionArn: string }>();
   const finishedTokens = new Set<string>();
+  /** Results sent for the token of a persisted wait before its execution resumed: delivered on resume. */
+  const early = new Map<string, { output: Json } | { error: TaskFailure }>();
   /** Ends every wait in progress (stop): timers cleared, nothing persisted. */
   const cancels = new Set<() => void>();
   let stopping = false;
@@ -158,6 +160,9 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
   function taskHandler(record: ExecutionRecord, stateName: string, state: Record<string, unknown>, resumeWait: { pending: boolean }) {
     const resource = String(state.Resource);
     return async (input: unknown): Promise<Json> => {
+      // Once stopping, nothing runs: the aborted execution unwinds (retries and catches fail at once)
+      // and its file keeps the state to resume from.
+      if (stopping) throw new TaskFailure('Local.Stopped', 'The local runtime is stopping');
       if (resource.startsWith('arn:aws:lambda:')) return (await callLambda(resource, input)) as Json;
       if (!resource.startsWith(LAMBDA_INVOKE)) throw new TaskFailure('States.Runtime', `The local runtime cannot run ${resource}`);
       const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
@@ -191,7 +196,11 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     let cancel = () => undefined as void;
     const settled = new Promise<Json>((resolve, reject) => {
       callbacks.set(token, { succeed: resolve, fail: reject, executionArn: record.executionArn });
-      cancel = () => reject(new TaskFailure('States.Runtime', 'The local runtime stopped'));
+      const delivered = early.get(token);
+      early.delete(token);
+      if (delivered && 'output' in delivered) resolve(delivered.output);
+      else if (delivered) reject(delivered.error);
+      cancel = () => reject(new TaskFailure('Local.Stopped', 'The local runtime is stopping'));
       const check = () => {
         if (options.clock() >= deadline) reject(new TaskFailure('States.Timeout', 'The task timed out'));
         else timer = setTimeout(check, pollMs);
@@ -204,6 +213,7 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     persist(record);
     try {
       if (!resumed) await callLambda(functionArn, replaceDeep(payload, TOKEN_PLACEHOLDER, token));
+      if (stopping) throw new TaskFailure('Local.Stopped', 'The local runtime is stopping');
       return await settled;
     } finally {
       clearTimeout(timer);
@@ -292,6 +302,15 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     if (typeof token !== 'string' || token.length === 0) throw new SfnError('InvalidToken', 'Invalid Token');
     const found = callbacks.get(token);
     if (found) return found;
+    // A wait kept from before a restart whose execution has not resumed yet: keep the result for it.
+    const kept = [...executions.values()].find((e) => e.status === 'RUNNING' && e.waiting?.token === token && !aborts.has(e.executionArn));
+    if (kept) {
+      return {
+        executionArn: kept.executionArn,
+        succeed: (output: Json) => void early.set(token, { output }),
+        fail: (error: TaskFailure) => void early.set(token, { error }),
+      };
+    }
     if (finishedTokens.has(token)) throw new SfnError('TaskTimedOut', 'Task Timed Out');
     throw new SfnError('TaskDoesNotExist', 'Task does not exist anymore');
   }

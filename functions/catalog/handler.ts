@@ -4,7 +4,8 @@ import { createHttpHandler } from '../shared/http/app';
 import { updateProductOrRequestApproval } from './price-changes';
 import { catalogRoutes } from './routes';
 import { createProduct, deleteProduct, getProduct, listProducts, restoreProduct, toProduct } from './products';
-import { adjustStock, listStockAdjustments } from './stock';
+import { listStockAdjustments } from './stock';
+import { adjustStockOrRequestApproval } from './write-offs';
 
 export const handler = createHttpHandler(catalogRoutes, {
   createProduct: async (req) => {
@@ -32,7 +33,13 @@ export const handler = createHttpHandler(catalogRoutes, {
     status: 200,
     body: await restoreProduct(req.params.id, req.ifMatch, writeContextOf(req)),
   }),
-  adjustStock: async (req) => ({ status: 201, body: await adjustStock(req.params.id, req.body, writeContextOf(req)) }),
+  adjustStock: async (req) => {
+    const result = await adjustStockOrRequestApproval(req.params.id, req.body, writeContextOf(req));
+    if ('approval' in result) {
+      return { status: 202, body: result, headers: { location: `/admin/v1/approvals/${result.approval.id}` } };
+    }
+    return { status: 201, body: result.adjustment };
+  },
   listStockAdjustments: async (req) => ({
     status: 200,
     body: await listStockAdjustments(req.params.id, req.query.limit, req.query.cursor),

@@ -90,11 +90,11 @@ export const catalogRoutes = defineRoutes([
     method: 'POST',
     path: '/products/{id}/stock-adjustments',
     module: 'catalog',
-    summary: 'Add or remove stock on hand, with a reason; stock never goes negative (409)',
+    summary: 'Add or remove stock on hand, with a reason; stock never goes negative (409). A write-off the approval policy holds back answers 202 with the approval (the units are held meanwhile)',
     access: { permission: 'inventory:write' },
     params: IdParams,
     body: StockAdjustmentBody,
-    responses: { 201: StockAdjustment },
+    responses: { 201: StockAdjustment, 202: ApprovalAccepted },
   },
   {
     operationId: 'listStockAdjustments',

@@ -129,6 +129,8 @@ export function approvalWorkflowDefinition(scope: Construct, workflowFunction: I
   return next.next(route);
 }
 
+export const APPROVAL_WORKFLOW_COMMENT = 'Backoffice approvals: per step a waitForTaskToken task, timeouts escalate or reject, then apply or reject the change';
+
 /** Properties of {@link ApprovalWorkflow}. */
 export interface ApprovalWorkflowProps {
   /** The single table (approvals and their subjects live there). */
@@ -185,7 +187,7 @@ export class ApprovalWorkflow extends Construct {
     this.logGroup = new LogGroup(this, 'ExecutionLogs', { retention });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      comment: 'Backoffice approvals: per step a waitForTaskToken task, timeouts escalate or reject, then apply or reject the change',
+      comment: APPROVAL_WORKFLOW_COMMENT,
       definitionBody: DefinitionBody.fromChainable(approvalWorkflowDefinition(this, this.workflowFunction)),
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
@@ -255,7 +257,7 @@ export function renderApprovalDefinition(functionArn: string): Record<string, un
   const stack = new Stack(app, 'ApprovalsRender', { env: { account: LOCAL_PSEUDO_PARAMETERS['AWS::AccountId'], region: LOCAL_PSEUDO_PARAMETERS['AWS::Region'] } });
   const fn = LambdaFunction.fromFunctionArn(stack, 'WorkflowFunction', functionArn);
   const graph = new StateGraph(approvalWorkflowDefinition(stack, fn).startState, 'Approvals');
-  const json = stack.resolve(stack.toJsonString(graph.toGraphJson())) as unknown;
+  const json = stack.resolve(stack.toJsonString({ ...graph.toGraphJson(), Comment: APPROVAL_WORKFLOW_COMMENT })) as unknown;
   return aslFromTemplate(json, ({ logicalId }) => {
     const value = LOCAL_PSEUDO_PARAMETERS[logicalId];
     if (value === undefined) throw new Error(`The rendered approval workflow refers to ${logicalId}`);

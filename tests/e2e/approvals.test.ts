@@ -94,6 +94,24 @@ describe('a price change above 20 %', () => {
   });
 });
 
+describe('a stock write-off of 100 units or more', () => {
+  it('holds the units, waits for operations, then writes them off once', async () => {
+    const id = await product(1_000);
+    expect((await http('POST', `/products/${id}/stock-adjustments`, ADMIN, { delta: 300, reason: 'Delivery' })).status).toBe(201);
+    const writeOff = await http('POST', `/products/${id}/stock-adjustments`, ADMIN, { delta: -120, reason: 'Flood damage' });
+    expect(writeOff.status).toBe(202);
+    const approvalId: string = writeOff.body.approval.id;
+    expect((await http('GET', `/products/${id}`)).body.stock).toEqual({ onHand: 300, reserved: 120, available: 180 });
+    await stepOpen(approvalId);
+    expect((await http('GET', '/approvals?mine=true', OPS)).body.items.some((a: { id: string }) => a.id === approvalId)).toBe(true);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, OPS, { comment: 'Seen the photos' })).status).toBe(200);
+    await eventually(() => approval(approvalId), (r) => Boolean(r.body.appliedAt));
+    expect((await http('GET', `/products/${id}`)).body.stock).toEqual({ onHand: 180, reserved: 0, available: 180 });
+    const adjustments = await http('GET', `/products/${id}/stock-adjustments`);
+    expect(adjustments.body.items.filter((a: { delta: number }) => a.delta === -120)).toHaveLength(1);
+  });
+});
+
 describe('granting admin', () => {
   it('answers 202 and grants the role once another admin approves', async () => {
     const id = await member(['support']);

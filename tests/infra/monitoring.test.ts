@@ -224,15 +224,17 @@ describe('dashboard', () => {
       '## DynamoDB tables: throttling',
       '## Stream consumers: errors, duration, iterator age',
       '## Dead-letter queues',
+      '## Workflows (Step Functions)',
     ]);
     const titles = widgets.filter((w) => w.type === 'metric').map((w) => String(w.properties.title));
     for (const api of ['admin', 'partner']) expect(titles).toEqual(expect.arrayContaining([`${api}: requests, 4xx, 5xx`, `${api}: latency (ms)`]));
     const consumers = ['audit-consumer', 'directory-sync', 'usage-plan-sync'];
-    const functionNames = [...Object.keys(synth.stack.modules.functions), 'partner-authorizer', ...consumers];
+    const functionNames = [...Object.keys(synth.stack.modules.functions), 'partner-authorizer', ...consumers, 'approvals-workflow'];
     for (const name of functionNames) expect(titles).toEqual(expect.arrayContaining([`${name}: errors and throttles`, `${name}: duration (ms)`]));
     expect(titles).toEqual(expect.arrayContaining(['Backoffice: throttle events', 'AuditLog: throttle events']));
     for (const name of consumers) expect(titles).toEqual(expect.arrayContaining([`${name}: iterator age (ms)`, `${name}: dead-letter messages`]));
-    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 * consumers.length + 2);
+    expect(titles).toEqual(expect.arrayContaining(['approvals: executions failed / timed out']));
+    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 * consumers.length + 2 + 1);
   });
 
   test('graphs the HTTP API and REST API metrics under their own names', () => {

@@ -69,6 +69,8 @@ test('the acknowledged rules are exactly the reviewed ones', () => {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
       'AwsSolutions-IAM5[Resource::*]', // X-Ray actions have no resource-level permissions
+      // approvals state machine: invoke the workflow function's versions and aliases (CDK's Lambda task grant)
+      'AwsSolutions-IAM5[Resource::<ApprovalsWorkflowFunction726D2602.Arn>:*]',
       // usage-plan sync: partner API keys and plans are created at run time
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*]',

@@ -227,6 +227,57 @@ describe('a price change', () => {
   });
 });
 
+describe('a stock write-off', () => {
+  const adjust = (id: string, delta: number, staffId = requester) => catalog('adjustStock', { staffId, params: { id }, body: { delta, reason: 'Water damage' } });
+
+  it('of fewer than 100 units applies at once; from 100 units it holds the units until operations decides', async () => {
+    const id = await product(1_000);
+    expect((await adjust(id, 500)).status).toBe(201);
+    expect((await adjust(id, -50)).status).toBe(201);
+
+    const held = await adjust(id, -150);
+    expect(held.status).toBe(202);
+    const approvalId = held.body.approval.id as string;
+    expect(held.body.approval).toMatchObject({ kind: 'stock_write_off', subject: { units: 150 }, steps: [{ role: 'operations' }] });
+    expect((await getProduct(id)).body.stock).toEqual({ onHand: 450, reserved: 150, available: 300 });
+    expect((await adjust(id, -400)).status).toBe(409);
+
+    await stepOpen(approvalId);
+    expect((await decide(approvalId, finance, 'approve')).status).toBe(403);
+    expect((await decide(approvalId, operations, 'approve')).status).toBe(200);
+    await eventually(() => getApproval(approvalId), (r) => Boolean(r.body.appliedAt));
+    expect((await getProduct(id)).body.stock).toEqual({ onHand: 300, reserved: 0, available: 300 });
+    const adjustments = await catalog('listStockAdjustments', { staffId: requester, params: { id } });
+    expect(adjustments.body.items[0]).toMatchObject({ delta: -150, reason: 'Water damage', stock: { onHand: 300, reserved: 0, available: 300 }, createdBy: `staff:${requester}` });
+
+    const rejectedId = (await adjust(id, -200)).body.approval.id as string;
+    await stepOpen(rejectedId);
+    expect((await decide(rejectedId, operations, 'reject')).status).toBe(200);
+    await eventually(() => getApproval(rejectedId), (r) => Boolean(r.body.revertedAt));
+    expect((await getProduct(id)).body.stock).toEqual({ onHand: 300, reserved: 0, available: 300 });
+  });
+});
+
+describe('the local state machine', () => {
+  it('resumes a waiting execution after a restart with the same task token and due time', async () => {
+    const id = await product(10_000);
+    const approvalId = await requestPriceChange(id, 30_000);
+    const before = await stepOpen(approvalId);
+    const { stateDir, dispose } = sfn;
+    const port = Number(new URL(sfn.endpoint).port);
+    await sfn.stop();
+    // A new engine on the same state (and port: the handlers' SFN client keeps its endpoint).
+    sfn = Object.assign(await startTestApprovals({ stateDir, port }), { dispose });
+    // A decision sent before the execution resumed is kept for it.
+    const approved = await decide(approvalId, admin2, 'approve');
+    sfn.resume();
+    expect(approved.status).toBe(200);
+    expect(approved.body.steps[0].dueAt).toBe(before.body.steps[0].dueAt);
+    await eventually(() => getProduct(id), (r) => r.body.price.amount === 30_000);
+    expect((await getProduct(id)).body.price).toEqual(eur(30_000));
+  });
+});
+
 describe('granting admin', () => {
   it('waits for an admin other than the requester; approved, the role is granted; rejected, nothing changes', async () => {
     const manager = await createStaff(['admin']);

@@ -9,15 +9,16 @@ import { startLocalApprovals, type LocalApprovals } from '../../local/approvals-
  * definition rendered from the CDK construct) running functions/approvals/workflow.ts in this test
  * process, against this process's table. Handlers reach it through AWS_ENDPOINT_URL_SFN (set here).
  */
-export async function startTestApprovals(): Promise<LocalApprovals & { dispose(): Promise<void> }> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'backoffice-sfn-'));
-  const approvals = await startLocalApprovals({ stateDir, loadWorkflow: () => workflow as never, clockPollMs: 25 });
+export async function startTestApprovals(options: { stateDir?: string; port?: number } = {}): Promise<LocalApprovals & { stateDir: string; dispose(): Promise<void> }> {
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'backoffice-sfn-'));
+  const approvals = await startLocalApprovals({ stateDir, ...(options.port ? { port: options.port } : {}), loadWorkflow: () => workflow as never, clockPollMs: 25 });
   Object.assign(process.env, approvals.environment);
   return {
     ...approvals,
+    stateDir,
     async dispose() {
       await approvals.stop();
-      rmSync(stateDir, { recursive: true, force: true });
+      if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }

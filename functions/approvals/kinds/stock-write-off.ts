@@ -1,0 +1,64 @@
+import * as z from 'zod';
+import { findProduct } from '../../catalog/product-repository';
+import type { StockAdjustmentRecord } from '../../catalog/stock-repository';
+import { applyWriteOff, releaseWriteOff } from '../../catalog/write-off-approval-repository';
+import { newId } from '../../shared/ids';
+import { Actor, Id } from '../../shared/schemas';
+import { SubjectConditionFailed } from '../approval-repository';
+import { defineKind, OutcomeRefused } from './kind';
+
+/** A stock write-off (DESIGN §7: ≥ 100 units → operations). The measure is the number of units; they are held while it waits. */
+export const StockWriteOffSubject = z.object({
+  productId: Id,
+  sku: z.string(),
+  name: z.string(),
+  units: z.int().min(1),
+  reason: z.string(),
+  requestedBy: Actor,
+});
+export type StockWriteOffSubject = z.infer<typeof StockWriteOffSubject>;
+
+const ATTEMPTS = 3;
+
+export const stockWriteOff = defineKind<StockWriteOffSubject>({
+  kind: 'stock_write_off',
+  subject: StockWriteOffSubject,
+  measure: (s) => s.units,
+  summary: (s) => `Write off ${s.units} × ${s.sku} (${s.name}): ${s.reason}`,
+  async apply(s, ctx) {
+    // Conditioned on the counters read, so the adjustment records the exact stock; orders may move
+    // them meanwhile, so read again (a few times).
+    for (let attempt = 1; ; attempt++) {
+      const product = await findProduct(s.productId);
+      if (!product) throw new OutcomeRefused('The product no longer exists');
+      const available = product.available ?? product.onHand - product.reserved;
+      const adjustment: StockAdjustmentRecord = {
+        id: newId(),
+        productId: s.productId,
+        delta: -s.units,
+        reason: s.reason,
+        onHand: product.onHand - s.units,
+        reserved: product.reserved - s.units,
+        available,
+        createdAt: ctx.write.at,
+        createdBy: s.requestedBy,
+      };
+      try {
+        await ctx.commit(applyWriteOff(product, adjustment, s.units, ctx.write));
+        return;
+      } catch (error) {
+        if (!(error instanceof SubjectConditionFailed) || error.index !== 0) throw error;
+        if (product.reserved < s.units || product.onHand < s.units) throw new OutcomeRefused('The held units are no longer there');
+        if (attempt >= ATTEMPTS) throw error;
+      }
+    }
+  },
+  async reject(s, ctx) {
+    try {
+      await ctx.commit([releaseWriteOff(s.productId, s.units, ctx.write)]);
+    } catch (error) {
+      if (error instanceof SubjectConditionFailed) throw new OutcomeRefused('The held units are no longer reserved');
+      throw error;
+    }
+  },
+});
