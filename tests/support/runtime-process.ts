@@ -40,7 +40,6 @@ export async function startRuntimeProcess(options: { dataDir: string; reset?: bo
     join(tsx, 'preflight.cjs'),
     '--import',
     pathToFileURL(join(tsx, 'loader.mjs')).href,
-    '--conditions=import',
     'local/start.ts',
     ...(options.reset ? ['--reset'] : []),
   ];
