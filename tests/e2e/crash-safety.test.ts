@@ -11,10 +11,12 @@ import { killGroup, startRuntimeProcess, type RuntimeProcess } from '../support/
 
 /**
  * Crash safety (issue 10): the local runtime is killed with SIGKILL in the middle of a workload of
- * concurrent product writes (creates, and SKU changes: a three-item transaction) and started again
- * on the same data. Then:
+ * concurrent writes — product creates and SKU changes (a three-item transaction), orders that
+ * reserve stock and their payments that post to the ledger — and started again on the same data. Then:
  * - every write answered 2xx before the kill is there, with the state that answer reported;
- * - no command is half-applied: products and their SKU claims match one to one;
+ * - no command is half-applied: products and their SKU claims match one to one; every product's
+ *   reserved stock is the sum of the order lines that reserved it; the ledger balances and its
+ *   cash account holds exactly the payments recorded on the orders;
  * - the stream poller resumes from its checkpoints: a test consumer (local/stream-recorder.ts)
  *   received every stream record, nothing up to its checkpoint at the kill again, at most the one
  *   batch after it twice (at-least-once delivery); the audit consumer, which dedupes on the event
@@ -27,6 +29,13 @@ jest.setTimeout(90_000);
 const WORKERS = 8;
 const ACKS_BEFORE_KILL = 40;
 const RECORDER_BATCH = 10;
+
+interface OrderState {
+  id: string;
+  total: number;
+  /** The payment answered 201, if any. */
+  paymentId?: string;
+}
 
 interface ProductState {
   id: string;
@@ -135,14 +144,67 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-/** Concurrent creates and SKU changes until `ACKS_BEFORE_KILL` answers, then `kill()` mid-flight. */
-async function workloadThenKill(rt: RuntimeProcess, kill: () => Promise<void>): Promise<Map<string, ProductState>> {
+const STOCKED = 3;
+const STOCK = 10_000;
+
+/** A customer and a few products with stock, for the order workload. */
+async function orderFixtures(rt: RuntimeProcess): Promise<{ customerId: string; stocked: string[] }> {
+  const token = rt.credentials().tokens['admin@example.com']!;
+  const customer = await api(rt.url, token, 'POST', '/customers', { name: 'Crash Test Customer', email: 'crash@example.com' });
+  expect(customer.status).toBe(201);
+  const stocked: string[] = [];
+  for (let i = 0; i < STOCKED; i++) {
+    const product = await api(rt.url, token, 'POST', '/products', { sku: `STOCKED-${i}`, name: `Stocked ${i}`, price: { amount: 250, currency: 'EUR' }, status: 'active' });
+    expect(product.status).toBe(201);
+    const adjusted = await api(rt.url, token, 'POST', `/products/${String(product.body!.id)}/stock-adjustments`, { delta: STOCK, reason: 'crash test stock' });
+    expect(adjusted.status).toBe(201);
+    stocked.push(String(product.body!.id));
+  }
+  return { customerId: String(customer.body!.id), stocked };
+}
+
+/**
+ * Concurrent writes until `ACKS_BEFORE_KILL` answers, then `kill()` mid-flight: half the workers
+ * create products and change SKUs, the other half place orders (stock reserved in the same
+ * transaction) and pay them (ledger entries in the same transaction).
+ */
+async function workloadThenKill(
+  rt: RuntimeProcess,
+  fixtures: { customerId: string; stocked: string[] },
+  kill: () => Promise<void>,
+): Promise<{ products: Map<string, ProductState>; orders: Map<string, OrderState> }> {
   const token = rt.credentials().tokens['admin@example.com']!;
   const products = new Map<string, ProductState>();
+  const orders = new Map<string, OrderState>();
   let acks = 0;
   let next = 0;
   let killing: Promise<void> | undefined;
+  const acknowledged = () => {
+    if (++acks >= ACKS_BEFORE_KILL) killing ??= kill();
+  };
+  const orderWorker = async () => {
+    while (!killing) {
+      const n = next++;
+      const lines = fixtures.stocked.filter((_, i) => (n + i) % 2 === 0).map((productId, i) => ({ productId, quantity: 1 + ((n + i) % 3) }));
+      try {
+        const placed = await api(rt.url, token, 'POST', '/orders', { customerId: fixtures.customerId, lines });
+        if (placed.status !== 201) throw new Error(`order answered ${placed.status}: ${JSON.stringify(placed.body)}`);
+        const total = placed.body!.total as { amount: number; currency: string };
+        const order: OrderState = { id: String(placed.body!.id), total: total.amount };
+        orders.set(order.id, order);
+        acknowledged();
+        if (killing) break;
+        const paid = await api(rt.url, token, 'POST', `/orders/${order.id}/payments`, { amount: total, method: 'card' });
+        if (paid.status !== 201) throw new Error(`payment answered ${paid.status}: ${JSON.stringify(paid.body)}`);
+        order.paymentId = String(paid.body!.id);
+        acknowledged();
+      } catch (error) {
+        if (!killing) throw error;
+      }
+    }
+  };
   const worker = async (w: number) => {
+    if (w % 2 === 1) return orderWorker();
     while (!killing) {
       const n = next++;
       const sku = `CRASH-${w}-${n}`;
@@ -151,7 +213,7 @@ async function workloadThenKill(rt: RuntimeProcess, kill: () => Promise<void>): 
         if (created.status !== 201) throw new Error(`create answered ${created.status}`);
         const state: ProductState = { id: String(created.body!.id), sku, version: 1 };
         products.set(state.id, state);
-        if (++acks >= ACKS_BEFORE_KILL) killing ??= kill();
+        acknowledged();
         if (n % 2 === 0 && !killing) {
           // Change the SKU: update the product, release the old claim, claim the new one — one transaction.
           state.pendingSku = `${sku}-B`;
@@ -160,7 +222,7 @@ async function workloadThenKill(rt: RuntimeProcess, kill: () => Promise<void>): 
           state.sku = state.pendingSku;
           state.version = Number(changed.body!.version);
           delete state.pendingSku;
-          if (++acks >= ACKS_BEFORE_KILL) killing ??= kill();
+          acknowledged();
         }
       } catch (error) {
         // Requests cut by the kill have no answer: their outcome is unknown, not wrong.
@@ -170,7 +232,7 @@ async function workloadThenKill(rt: RuntimeProcess, kill: () => Promise<void>): 
   };
   await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
   await killing;
-  return products;
+  return { products, orders };
 }
 
 test('SIGKILL mid-workload: no acknowledged write lost, no half-applied command, consumers resume from their checkpoints', async () => {
@@ -179,8 +241,10 @@ test('SIGKILL mid-workload: no acknowledged write lost, no half-applied command,
   const lockBefore = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as LockInfo;
   expect(lockBefore.dynamodbPid).toEqual(expect.any(Number));
 
-  const products = await workloadThenKill(first, () => first.killAll());
-  expect(products.size).toBeGreaterThanOrEqual(ACKS_BEFORE_KILL / 2);
+  const fixtures = await orderFixtures(first);
+  const { products, orders } = await workloadThenKill(first, fixtures, () => first.killAll());
+  expect(products.size).toBeGreaterThan(0);
+  expect(orders.size).toBeGreaterThan(0);
   // SIGKILL is immediate, but the JVM takes a moment to be torn down.
   await eventually('DynamoDB Local to die', async () => (processAlive(lockBefore.dynamodbPid!) ? undefined : true), 10_000);
   const checkpointsAtKill = JSON.parse(readFileSync(join(dataDir, 'stream-checkpoints.json'), 'utf8')) as Record<
@@ -214,6 +278,44 @@ test('SIGKILL mid-workload: no acknowledged write lost, no half-applied command,
   const claimOwners = new Map(claims.map((c) => [c.pk!.S!, c.ownerId?.S]));
   for (const product of crashProducts) expect(claimOwners.get(`UNIQUE#SKU#${product.sku!.S!.toUpperCase()}`)).toBe(product.id!.S);
   expect(claims).toHaveLength(crashProducts.length);
+
+  // …orders, stock and ledger agree: every acknowledged order and payment is there; each stocked
+  // product has exactly the reservations of the orders that exist (no order half-placed); the
+  // ledger balances and its cash account (1000) holds exactly the payments on the orders.
+  for (const order of orders.values()) {
+    expect({ order: order.id, found: byKey.has(`ORDER#${order.id}`) }).toEqual({ order: order.id, found: true });
+    if (order.paymentId) expect(items.some((i) => i.pk?.S === `ORDER#${order.id}` && i.sk?.S === `PAYMENT#${order.paymentId}`)).toBe(true);
+  }
+  const orderItems = items.filter((i) => i.pk?.S?.startsWith('ORDER#') && i.sk?.S === 'ORDER');
+  for (const productId of fixtures.stocked) {
+    const product = byKey.get(`PRODUCT#${productId}`)!;
+    const reservedByOrders = orderItems
+      .flatMap((o) => o.lines?.L ?? [])
+      .filter((line) => line.M?.productId?.S === productId)
+      .reduce((sum, line) => sum + Number(line.M!.quantity!.N), 0);
+    expect({ productId, onHand: Number(product.onHand!.N), reserved: Number(product.reserved!.N), available: Number(product.available?.N ?? NaN) }).toEqual({
+      productId,
+      onHand: STOCK,
+      reserved: reservedByOrders,
+      available: STOCK - reservedByOrders,
+    });
+  }
+  const payments = items.filter((i) => i.pk?.S?.startsWith('ORDER#') && i.sk?.S?.startsWith('PAYMENT#'));
+  const paid = payments.reduce((sum, p) => sum + Number(p.amount!.M!.amount!.N), 0);
+  const balance = await api(second.url, token, 'GET', '/ledger/trial-balance?currency=EUR');
+  expect(balance.status).toBe(200);
+  const totals = balance.body!.totals as { debit: number; credit: number; balance: number };
+  expect(totals.debit).toBe(totals.credit);
+  const cash = (balance.body!.accounts as Array<{ code: string; balance: number }>).find((a) => a.code === '1000');
+  expect(cash?.balance ?? 0).toBe(paid);
+  for (const order of orderItems) {
+    const orderPayments = payments.filter((p) => p.pk!.S === order.pk!.S).reduce((sum, p) => sum + Number(p.amount!.M!.amount!.N), 0);
+    expect({ order: order.pk!.S, paid: Number(order.paidAmount!.N), status: order.status!.S }).toEqual({
+      order: order.pk!.S,
+      paid: orderPayments,
+      status: orderPayments >= Number(order.total!.N) ? 'paid' : 'pending_payment',
+    });
+  }
 
   // 3. The recorder resumes after its checkpoint: nothing lost, nothing up to the checkpoint again.
   const records = await streamRecords(credentials.dynamodbEndpoint, credentials.tableName);
