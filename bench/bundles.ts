@@ -1,20 +1,34 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { SHIPPED_BUNDLING } from '../lib/constructs/bundling-options';
 
-/** esbuild options of lib/constructs/module-function.ts, so sizes and init times match what ships. */
-export const SHIPPED_OPTIONS = {
+/**
+ * The esbuild options of lib/constructs/module-function.ts, read from the same constant
+ * (lib/constructs/bundling-options.ts), so sizes and init times are those of what ships.
+ */
+export const SHIPPED_OPTIONS: BuildOptions = {
   bundle: true,
-  minify: true,
-  platform: 'node' as const,
-  target: 'node22',
-  format: 'cjs' as const,
-  mainFields: ['module', 'main'],
-  sourcemap: true,
-  sourcesContent: false,
+  platform: 'node',
+  minify: SHIPPED_BUNDLING.minify,
+  target: SHIPPED_BUNDLING.target,
+  format: SHIPPED_BUNDLING.format,
+  mainFields: [...SHIPPED_BUNDLING.mainFields],
+  external: [...SHIPPED_BUNDLING.externalModules],
+  sourcemap: SHIPPED_BUNDLING.sourceMap,
+  sourcesContent: SHIPPED_BUNDLING.sourcesContent,
   metafile: true,
-  logLevel: 'silent' as const,
+  logLevel: 'silent',
 };
+
+/** Every function the stack deploys beside the module functions (lib/constructs/*), by entry file. */
+export const EXTRA_FUNCTIONS: ReadonlyArray<{ name: string; entry: string; memoryMb: number }> = [
+  { name: 'partner-authorizer', entry: 'functions/iam/partner-authorizer.ts', memoryMb: 1024 },
+  { name: 'audit-consumer', entry: 'functions/audit/consumer.ts', memoryMb: 512 },
+  { name: 'directory-sync', entry: 'functions/iam/directory-sync.ts', memoryMb: 512 },
+  { name: 'usage-plan-sync', entry: 'functions/iam/usage-plan-sync.ts', memoryMb: 512 },
+  { name: 'approvals-workflow', entry: 'functions/approvals/workflow.ts', memoryMb: 1024 },
+];
 
 export interface BundleResult {
   name: string;

@@ -7,6 +7,7 @@ import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-l
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { SHIPPED_BUNDLING } from './bundling-options';
 
 /** Repository root: entries are resolved from here, whatever the current directory. */
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -166,16 +167,17 @@ export class ModuleFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.INFO,
       role,
       environment,
+      // Shared with bench/bundles.ts (lib/constructs/bundling-options.ts): what is measured is what ships.
       bundling: {
-        minify: true,
-        sourceMap: true,
+        minify: SHIPPED_BUNDLING.minify,
+        sourceMap: SHIPPED_BUNDLING.sourceMap,
         sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        target: 'node22',
+        sourcesContent: SHIPPED_BUNDLING.sourcesContent,
+        target: SHIPPED_BUNDLING.target,
         format: OutputFormat.CJS,
-        // Prefer packages' ESM builds (better tree shaking); esbuild converts them to CommonJS.
-        mainFields: ['module', 'main'],
+        mainFields: [...SHIPPED_BUNDLING.mainFields],
         bundleAwsSDK: true,
+        externalModules: [...SHIPPED_BUNDLING.externalModules],
         logLevel: LogLevel.WARNING,
       },
     });

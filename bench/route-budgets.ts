@@ -1,0 +1,113 @@
+import type { ApiName } from '../functions/shared/http/route';
+
+/**
+ * The DynamoDB request budget of every route of the route table (DESIGN §4), in one table:
+ * `requests` is what the route does today (held exactly by tests/integration/route-request-counts.test.ts),
+ * `minimum` what its access pattern needs at the least, and `reason` why, in one line. Both omit the
+ * authorization read: every admin route first reads the caller's staff record (AUTH, one strongly
+ * consistent GetItem, so a disabled member is refused at once); partner routes have none (the key
+ * authorizer did it). A route of functions/routes.ts missing here fails the test.
+ */
+export const AUTH = 'GetItem';
+
+export interface RouteBudget {
+  requests: readonly string[];
+  minimum: readonly string[];
+  reason: string;
+}
+
+const same = (requests: string[], reason: string): RouteBudget => ({ requests, minimum: requests, reason });
+
+export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
+  // docs
+  getOpenApi: same([], 'The document is bundled with the function: only the authorization read.'),
+  // iam
+  getMe: same([], 'The caller’s record is the authorization read itself.'),
+  listRoles: same(['Query'], 'Built-in roles are in code; custom roles are one Query page.'),
+  getRole: same(['GetItem'], 'A role is one item.'),
+  createRole: same(['PutItem'], 'One conditional put (the name must be free).'),
+  updateRole: same(['UpdateItem'], 'One conditional update (version, custom role).'),
+  deleteRole: same(['DeleteItem'], 'One conditional delete (custom role, expected version).'),
+  listStaff: same(['Query'], 'One Query page of the staff index.'),
+  createStaff: same(['TransactWriteItems'], 'The member, the unique-email claim and role grants in one transaction.'),
+  getStaff: same(['GetItem'], 'A member is one item.'),
+  updateStaff: same(['UpdateItem'], 'One conditional update (name; an email change would also move its claim).'),
+  setStaffRoles: same(['GetItem', 'TransactWriteItems'], 'The current roles decide which grant items change and whether admin needs approval; then one transaction.'),
+  disableStaff: same(['UpdateItem'], 'One conditional update of the status.'),
+  enableStaff: same(['UpdateItem'], 'One conditional update of the status.'),
+  listPartners: same(['Query'], 'One Query page of the sparse partner index.'),
+  createPartner: same(['PutItem'], 'One put (a new id).'),
+  getPartner: same(['GetItem'], 'A partner is one item.'),
+  updatePartner: same(['UpdateItem'], 'One conditional update.'),
+  deletePartner: same(['UpdateItem'], 'Soft delete: one conditional update (disabled, dropped from the list index).'),
+  listPartnerKeys: {
+    requests: ['GetItem', 'Query'],
+    minimum: ['Query'],
+    reason: 'One Query of the keys would do; the GetItem tells an unknown partner (404) from one without keys (empty list).',
+  },
+  issuePartnerKey: same(['GetItem', 'PutItem'], 'The partner’s scopes bound the key’s scopes, so it is read; then one put.'),
+  revokePartnerKey: same(['UpdateItem'], 'One conditional update of the key.'),
+  rotatePartnerKey: same(['GetItem', 'TransactWriteItems'], 'The old key (scopes, partner) is read; the new key and the old key’s expiry in one transaction.'),
+  // catalog
+  createProduct: same(['TransactWriteItems'], 'The product, its SKU claim and its stock item in one transaction.'),
+  listProducts: same(['Query'], 'One Query page.'),
+  getProduct: same(['GetItem'], 'A product (with its stock) is one item.'),
+  updateProduct: same(['UpdateItem'], 'One conditional update (a SKU change also reads the claim and moves it: GetItem + TransactWriteItems).'),
+  deleteProduct: same(['UpdateItem'], 'Soft delete: one conditional update.'),
+  restoreProduct: same(['UpdateItem'], 'One conditional update.'),
+  adjustStock: same(['GetItem', 'TransactWriteItems'], 'The product’s stock counters are read; counters and the adjustment record in one transaction conditioned on them.'),
+  listStockAdjustments: same(['Query'], 'One Query page of the product’s adjustments.'),
+  partnerListProducts: same(['Query'], 'One Query page of active products.'),
+  // audit
+  listAuditEntries: same(['Query'], 'One Query page of the entity’s chain (audit table).'),
+  verifyAuditChain: same(['GetItem', 'Query'], 'The chain head (its hash anchors the chain) and the chain pages (one Query for a short chain).'),
+  // approvals
+  getApprovalPolicy: same(['GetItem'], 'The policy is one item (the defaults when absent).'),
+  putApprovalPolicy: {
+    requests: ['GetItem', 'PutItem'],
+    minimum: ['PutItem'],
+    reason: 'Without If-Match (as measured) the current version is read to condition the put; with If-Match one conditional put.',
+  },
+  listApprovals: same(['Query'], 'One Query page of the status index.'),
+  getApproval: same(['GetItem'], 'An approval with its steps is one item.'),
+  approveApproval: same(['GetItem', 'PutItem'], 'The approval is read (four eyes, open step, its role); one conditional put; the workflow resumes outside the request.'),
+  rejectApproval: same(['GetItem', 'PutItem'], 'As approve.'),
+  // orders
+  createCustomer: same(['PutItem'], 'One conditional put.'),
+  listCustomers: same(['Query'], 'One Query page.'),
+  getCustomer: same(['GetItem'], 'A customer is one item.'),
+  updateCustomer: same(['UpdateItem'], 'One conditional update.'),
+  deleteCustomer: same(['UpdateItem'], 'Soft delete: one conditional update.'),
+  restoreCustomer: same(['UpdateItem'], 'One conditional update.'),
+  listCustomerOrders: same(['Query'], 'One Query page of the customer’s orders index.'),
+  createOrder: same(['BatchGetItem', 'TransactWriteItems'], 'Prices come from the catalog (one BatchGetItem); order, lines, stock reservations, customer check and idempotency key in one transaction.'),
+  listOrders: same(['Query'], 'One Query page of the status (or customer, partner) index.'),
+  getOrder: same(['GetItem'], 'An order with its lines is one item.'),
+  getOrderHistory: same(['Query'], 'One Query page of the order’s history items.'),
+  fulfilOrder: same(['GetItem', 'TransactWriteItems'], 'The order is read (state, lines); state and history in one transaction.'),
+  cancelOrder: same(['GetItem', 'TransactWriteItems'], 'The order is read (state, reserved lines); state, history and released stock in one transaction.'),
+  completeOrder: same(['GetItem', 'TransactWriteItems'], 'The order is read (state); state and history in one transaction.'),
+  partnerCreateOrder: same(['BatchGetItem', 'TransactWriteItems'], 'As createOrder, without the authorization read.'),
+  partnerListOrders: same(['Query'], 'One Query page of the partner’s orders index.'),
+  partnerGetOrder: same(['GetItem'], 'One item; ownership is checked on it.'),
+  // finance
+  createPayment: same(['GetItem', 'TransactWriteItems'], 'The order is read (balance due, state); payment, ledger entries and order state in one transaction.'),
+  createRefund: {
+    requests: ['GetItem', 'TransactWriteItems'],
+    minimum: ['TransactWriteItems'],
+    reason: 'The approval policy is read on every refund (refunds may need approval); conditions on the order sit inside the one transaction. A policy cached per container would leave the transaction alone.',
+  },
+  listLedgerAccounts: same(['Query'], 'One Query page.'),
+  listLedgerEntries: same(['Query'], 'One Query page of the account’s entries.'),
+  getTrialBalance: same(['Query'], 'Account balances of one currency are one Query.'),
+  // logistics
+  createShipment: same(['GetItem', 'TransactWriteItems'], 'The order is read (reserved lines, state); shipment, stock, order state and carrier check in one transaction.'),
+  getShipment: same(['Query'], 'The shipment and its tracking events share a partition: one Query.'),
+  createTrackingEvent: same(['GetItem', 'TransactWriteItems'], 'The shipment is read (state); event and shipment state in one transaction.'),
+  partnerCreateTrackingEvent: same(['GetItem', 'TransactWriteItems'], 'As createTrackingEvent (the carrier must be the calling partner), without the authorization read.'),
+};
+
+/** The requests a route's call makes, with the authorization read first on the admin API. */
+export function withAuth(api: ApiName, requests: readonly string[]): string[] {
+  return api === 'admin' ? [AUTH, ...requests] : [...requests];
+}

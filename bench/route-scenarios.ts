@@ -1,0 +1,246 @@
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { DEFAULT_POLICY } from '../functions/approvals/policy';
+import { handler as approvals } from '../functions/approvals/handler';
+import { handler as audit } from '../functions/audit/handler';
+import { handler as catalog } from '../functions/catalog/handler';
+import { handler as docs } from '../functions/docs/handler';
+import { handler as finance } from '../functions/finance/handler';
+import { handler as iam } from '../functions/iam/handler';
+import { handler as logistics } from '../functions/logistics/handler';
+import { handler as orders } from '../functions/orders/handler';
+import { routes } from '../functions/routes';
+import type { ModuleName, RouteSpec } from '../functions/shared/http/route';
+import { newId } from '../functions/shared/ids';
+import { adminEvent, lambdaContext, parse, partnerEvent, type ParsedResponse } from '../tests/support/lambda-events';
+import { createStaff } from '../tests/support/staff';
+
+/**
+ * One realistic call per route of the route table (functions/routes.ts), each with fixtures of its
+ * own (a product, a customer, an order, a partner, a key, an approval, …) created through the
+ * routes beforehand. The bench measures the call's DynamoDB requests, capacity and duration; the
+ * request-count test (tests/integration/route-request-counts.test.ts) holds every route to its
+ * budget (bench/route-budgets.ts). Handlers run in process, as API Gateway would invoke them.
+ */
+type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
+const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics } as unknown as Record<ModuleName, Handler>;
+
+export interface CallOptions {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A prepared call: what to send (as `staffId` on the admin API, as the partner on the partner API) and the status it must answer. */
+export interface Prepared extends CallOptions {
+  status: number;
+  staffId?: string;
+}
+
+export function routeOf(operationId: string): RouteSpec {
+  const route = routes.find((r) => r.operationId === operationId);
+  if (!route) throw new Error(`No route ${operationId}`);
+  return route;
+}
+
+/** Everything scenarios share: an admin, a second admin (four eyes), a partner, and fixture builders. */
+export class Fixtures {
+  private constructor(
+    readonly admin: string,
+    readonly admin2: string,
+    readonly partner: string,
+  ) {}
+
+  static async create(): Promise<Fixtures> {
+    const [admin, admin2] = await Promise.all([createStaff(['admin']), createStaff(['admin'])]);
+    const fx = new Fixtures(admin, admin2, '');
+    const partner = await fx.ok('createPartner', { body: { name: 'Bench partner', scopes: ['catalog:read', 'orders:read', 'orders:write', 'shipments:write'] } }, 201);
+    return new Fixtures(admin, admin2, partner.id as string);
+  }
+
+  /** Calls a route (admin: as `staffId`, default the admin; partner: as the partner). */
+  async call(operationId: string, options: CallOptions & { staffId?: string } = {}): Promise<ParsedResponse> {
+    const route = routeOf(operationId);
+    const event =
+      route.api === 'admin'
+        ? adminEvent(route, { staffId: options.staffId ?? this.admin, ...stripStaff(options) })
+        : partnerEvent(route, { partnerId: this.partner, ...stripStaff(options) });
+    return parse(await HANDLERS[route.module](event as never, lambdaContext(route.module)));
+  }
+
+  /** A fixture call that must answer `status`; returns its body. */
+  async ok(operationId: string, options: CallOptions & { staffId?: string }, status: number) {
+    const res = await this.call(operationId, options);
+    if (res.status !== status) throw new Error(`${operationId}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async product(price = 1_000): Promise<string> {
+    return (await this.ok('createProduct', { body: { sku: `B-${newId()}`, name: 'Bench item', price: eur(price), status: 'active' } }, 201)).id;
+  }
+  async productWithStock(units = 20): Promise<string> {
+    const id = await this.product();
+    await this.ok('adjustStock', { params: { id }, body: { delta: units, reason: 'Goods received' } }, 201);
+    return id;
+  }
+  async customer(): Promise<string> {
+    return (await this.ok('createCustomer', { body: { name: 'Bench Customer', email: `${newId().toLowerCase()}@example.com` } }, 201)).id;
+  }
+  async order(): Promise<{ id: string; total: { amount: number; currency: string } }> {
+    const productId = await this.productWithStock();
+    return this.ok('createOrder', { body: { customerId: await this.customer(), lines: [{ productId, quantity: 2 }] } }, 201);
+  }
+  async paidOrder(): Promise<string> {
+    const placed = await this.order();
+    await this.ok('createPayment', { params: { id: placed.id }, body: { amount: placed.total, method: 'card' } }, 201);
+    return placed.id;
+  }
+  async shipment(): Promise<{ orderId: string; shipmentId: string }> {
+    const orderId = await this.paidOrder();
+    const shipped = await this.ok('createShipment', { params: { id: orderId }, body: { carrier: 'DHL', trackingNumber: `T-${newId()}`, carrierPartnerId: this.partner } }, 201);
+    return { orderId, shipmentId: shipped.id };
+  }
+  async staff(roles = ['support']): Promise<string> {
+    return createStaff(roles);
+  }
+  async role(): Promise<string> {
+    const name = `r-${newId().toLowerCase().slice(-12)}`;
+    await this.ok('createRole', { body: { name, permissions: ['products:read'] } }, 201);
+    return name;
+  }
+  async partnerWithKey(): Promise<{ id: string; keyId: string }> {
+    const partner = await this.ok('createPartner', { body: { name: 'Keyed partner', scopes: ['orders:read'] } }, 201);
+    const key = await this.ok('issuePartnerKey', { params: { id: partner.id }, body: {} }, 201);
+    return { id: partner.id, keyId: key.keyId ?? key.id };
+  }
+  /** A price change held back for approval, its first step open (the workflow stored its task token). */
+  async openApproval(): Promise<string> {
+    const id = await this.product(10_000);
+    const held = await this.ok('updateProduct', { params: { id }, body: { price: eur(20_000) } }, 202);
+    const approvalId = held.approval.id as string;
+    const until = Date.now() + 15_000;
+    for (;;) {
+      const approval = await this.ok('getApproval', { params: { id: approvalId } }, 200);
+      if (approval.steps[0]?.status === 'open') return approvalId;
+      if (Date.now() > until) throw new Error(`Approval ${approvalId}: the workflow did not open its first step`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+const stripStaff = ({ staffId: _staffId, ...options }: CallOptions & { staffId?: string }) => options;
+const eur = (amount: number) => ({ amount, currency: 'EUR' as const });
+const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
+
+/** Per operationId: prepares the route's fixtures and returns the call to measure. */
+export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
+  // docs
+  getOpenApi: async () => ({ status: 200 }),
+  // iam
+  getMe: async () => ({ status: 200 }),
+  listRoles: async () => ({ query: { limit: '10' }, status: 200 }),
+  getRole: async (fx) => ({ params: { name: await fx.role() }, status: 200 }),
+  createRole: async () => ({ body: { name: `r-${newId().toLowerCase().slice(-12)}`, permissions: ['products:read', 'orders:read'] }, status: 201 }),
+  updateRole: async (fx) => ({ params: { name: await fx.role() }, body: { description: 'Changed' }, headers: ifMatch(1), status: 200 }),
+  deleteRole: async (fx) => ({ params: { name: await fx.role() }, status: 204 }),
+  listStaff: async () => ({ query: { limit: '10' }, status: 200 }),
+  createStaff: async () => ({ body: { email: `${newId().toLowerCase()}@example.com`, name: 'Bench Staff', roles: ['support'] }, status: 201 }),
+  getStaff: async (fx) => ({ params: { id: await fx.staff() }, status: 200 }),
+  updateStaff: async (fx) => ({ params: { id: await fx.staff() }, body: { name: 'Renamed' }, headers: ifMatch(1), status: 200 }),
+  setStaffRoles: async (fx) => ({ params: { id: await fx.staff() }, body: { roles: ['support', 'finance'] }, headers: ifMatch(1), status: 200 }),
+  disableStaff: async (fx) => ({ params: { id: await fx.staff() }, status: 200 }),
+  enableStaff: async (fx) => {
+    const id = await fx.staff();
+    await fx.ok('disableStaff', { params: { id } }, 200);
+    return { params: { id }, status: 200 };
+  },
+  listPartners: async () => ({ query: { limit: '10' }, status: 200 }),
+  createPartner: async () => ({ body: { name: 'New partner', scopes: ['orders:read'] }, status: 201 }),
+  getPartner: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, status: 200 }),
+  updatePartner: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, body: { name: 'Renamed partner' }, headers: ifMatch(1), status: 200 }),
+  deletePartner: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, status: 204 }),
+  listPartnerKeys: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, status: 200 }),
+  issuePartnerKey: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, body: {}, status: 201 }),
+  revokePartnerKey: async (fx) => {
+    const { id, keyId } = await fx.partnerWithKey();
+    return { params: { id, keyId }, status: 204 };
+  },
+  rotatePartnerKey: async (fx) => {
+    const { id, keyId } = await fx.partnerWithKey();
+    return { params: { id, keyId }, body: { overlapSeconds: 3600 }, status: 201 };
+  },
+  // catalog
+  createProduct: async () => ({ body: { sku: `B-${newId()}`, name: 'Bench', price: eur(100) }, status: 201 }),
+  listProducts: async () => ({ query: { limit: '10' }, status: 200 }),
+  getProduct: async (fx) => ({ params: { id: await fx.product() }, status: 200 }),
+  updateProduct: async (fx) => ({ params: { id: await fx.product() }, body: { name: 'Renamed' }, headers: ifMatch(1), status: 200 }),
+  deleteProduct: async (fx) => ({ params: { id: await fx.product() }, status: 204 }),
+  restoreProduct: async (fx) => {
+    const id = await fx.product();
+    await fx.ok('deleteProduct', { params: { id } }, 204);
+    return { params: { id }, status: 200 };
+  },
+  adjustStock: async (fx) => ({ params: { id: await fx.product() }, body: { delta: 5, reason: 'Goods received' }, status: 201 }),
+  listStockAdjustments: async (fx) => ({ params: { id: await fx.productWithStock() }, status: 200 }),
+  partnerListProducts: async () => ({ query: { limit: '10' }, status: 200 }),
+  // audit
+  listAuditEntries: async (fx) => ({ query: { entityType: 'product', entityId: await fx.product() }, status: 200 }),
+  verifyAuditChain: async (fx) => ({ query: { entityType: 'product', entityId: await fx.product() }, status: 200 }),
+  // approvals
+  getApprovalPolicy: async () => ({ status: 200 }),
+  putApprovalPolicy: async () => ({ body: { kinds: DEFAULT_POLICY.kinds }, status: 200 }),
+  listApprovals: async () => ({ query: { limit: '10' }, status: 200 }),
+  getApproval: async (fx) => ({ params: { id: await fx.openApproval() }, status: 200 }),
+  approveApproval: async (fx) => ({ params: { id: await fx.openApproval() }, body: { comment: 'ok' }, staffId: fx.admin2, status: 200 }),
+  rejectApproval: async (fx) => ({ params: { id: await fx.openApproval() }, body: { comment: 'no' }, staffId: fx.admin2, status: 200 }),
+  // orders
+  createCustomer: async () => ({ body: { name: 'Bench Customer', email: `${newId().toLowerCase()}@example.com` }, status: 201 }),
+  listCustomers: async () => ({ query: { limit: '10' }, status: 200 }),
+  getCustomer: async (fx) => ({ params: { id: await fx.customer() }, status: 200 }),
+  updateCustomer: async (fx) => ({ params: { id: await fx.customer() }, body: { name: 'Renamed' }, headers: ifMatch(1), status: 200 }),
+  deleteCustomer: async (fx) => ({ params: { id: await fx.customer() }, status: 204 }),
+  restoreCustomer: async (fx) => {
+    const id = await fx.customer();
+    await fx.ok('deleteCustomer', { params: { id } }, 204);
+    return { params: { id }, status: 200 };
+  },
+  listCustomerOrders: async (fx) => ({ params: { id: await fx.customer() }, status: 200 }),
+  createOrder: async (fx) => ({ body: { customerId: await fx.customer(), lines: [{ productId: await fx.productWithStock(), quantity: 2 }] }, status: 201 }),
+  listOrders: async () => ({ query: { status: 'pending_payment', limit: '10' }, status: 200 }),
+  getOrder: async (fx) => ({ params: { id: (await fx.order()).id }, status: 200 }),
+  getOrderHistory: async (fx) => ({ params: { id: (await fx.order()).id }, status: 200 }),
+  fulfilOrder: async (fx) => ({ params: { id: await fx.paidOrder() }, status: 200 }),
+  cancelOrder: async (fx) => ({ params: { id: (await fx.order()).id }, body: { reason: 'Customer asked' }, status: 200 }),
+  completeOrder: async (fx) => {
+    const { orderId, shipmentId } = await fx.shipment();
+    await fx.ok('createTrackingEvent', { params: { id: shipmentId }, body: { type: 'delivered' } }, 201);
+    return { params: { id: orderId }, status: 200 };
+  },
+  partnerCreateOrder: async (fx) => ({
+    body: { customerId: await fx.customer(), lines: [{ productId: await fx.productWithStock(), quantity: 1 }] },
+    headers: { 'Idempotency-Key': newId() },
+    status: 201,
+  }),
+  partnerListOrders: async () => ({ status: 200 }),
+  partnerGetOrder: async (fx) => {
+    const placed = await fx.ok('partnerCreateOrder', { body: { customerId: await fx.customer(), lines: [{ productId: await fx.productWithStock(), quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } }, 201);
+    return { params: { id: placed.id }, status: 200 };
+  },
+  // finance
+  createPayment: async (fx) => {
+    const placed = await fx.order();
+    return { params: { id: placed.id }, body: { amount: placed.total, method: 'card' }, status: 201 };
+  },
+  createRefund: async (fx) => ({ params: { id: await fx.paidOrder() }, body: { amount: eur(500), reason: 'Damaged' }, status: 201 }),
+  listLedgerAccounts: async () => ({ status: 200 }),
+  listLedgerEntries: async (fx) => {
+    await fx.paidOrder();
+    return { params: { code: '1000' }, status: 200 };
+  },
+  getTrialBalance: async () => ({ query: { currency: 'EUR' }, status: 200 }),
+  // logistics
+  createShipment: async (fx) => ({ params: { id: await fx.paidOrder() }, body: { carrier: 'DHL', trackingNumber: `T-${newId()}`, carrierPartnerId: fx.partner }, status: 201 }),
+  getShipment: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, status: 200 }),
+  createTrackingEvent: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, body: { type: 'in_transit' }, status: 201 }),
+  partnerCreateTrackingEvent: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, body: { type: 'in_transit' }, headers: { 'Idempotency-Key': newId() }, status: 201 }),
+};
