@@ -1,54 +1,64 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SINGLE_TABLE } from '../lib/schema/tables';
-import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, startDynamoDbLocal } from '../local/dynamodb';
-import { installModuleHooks } from '../local/module-hooks';
-import { freePort } from '../local/ports';
 import { MODULES } from '../functions/shared/http/route';
-import { bundle, type BundleResult } from './bundles';
+import { startBenchEnvironment } from './bench-env';
+import { bundle, EXTRA_FUNCTIONS, type BundleResult } from './bundles';
+import { AUTHORIZER_ASSUMED_MS, billedUnits, costPerMillion, PRICES } from './cost';
+import { ROUTE_BUDGETS, withAuth } from './route-budgets';
+import type { RouteMeasurement } from './route-measure';
 import { median, percentile, round } from './stats';
+import { barChart } from './svg';
 
 /**
  * `npm run bench`: everything side by side in one run, reported as ratios against a baseline
- * measured in the same run, so the numbers hold on a noisy 2-core machine.
+ * measured in the same run, so the numbers hold on a noisy 2-core machine. Writes bench/report.md,
+ * bench/results.json and bench/bundle-sizes.svg.
  */
 const HERE = __dirname;
+const ROOT = join(HERE, '..');
 const WORK = join(HERE, '.work');
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 25);
 const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 400);
-const BUNDLE_LIMIT = 400 * 1024;
+const ROUTE_ROUNDS = Number(process.env.BENCH_ROUTE_ROUNDS ?? 3);
+const STREAM_BATCHES = Number(process.env.BENCH_STREAM_BATCHES ?? 10);
+const BUNDLE_LIMIT_KB = 400;
+const BUNDLE_LIMIT = BUNDLE_LIMIT_KB * 1024;
+const MODULE_MEMORY_MB = 1024; // lib/constructs/module-function.ts default; modules do not override it
 
 function initTimeMs(file: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const run = spawnSync(process.execPath, ['-e', script], {
     encoding: 'utf8',
-    env: { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, TABLE_NAME: 'bench', AUDIT_TABLE_NAME: 'bench-audit', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'ERROR' },
   });
   if (run.status !== 0) throw new Error(`Loading ${file} failed: ${run.stderr}`);
   return Number(run.stdout);
 }
 
+const FUNCTIONS: ReadonlyArray<{ name: string; entry: string; memoryMb?: number }> = [
+  { name: 'baseline', entry: 'bench/baseline-handler.ts' },
+  ...MODULES.map((m) => ({ name: m, entry: `functions/${m}/handler.ts`, memoryMb: MODULE_MEMORY_MB })),
+  ...EXTRA_FUNCTIONS,
+];
+
 async function measureBundlesAndInit() {
-  const entries: [string, string][] = [
-    ['baseline', join(HERE, 'baseline-handler.ts')],
-    ...MODULES.map((m): [string, string] => [m, join(HERE, '..', 'functions', m, 'handler.ts')]),
-    ['partner-authorizer', join(HERE, '..', 'functions', 'iam', 'partner-authorizer.ts')],
-  ];
   const bundles: BundleResult[] = [];
-  for (const [name, entry] of entries) bundles.push(await bundle(name, entry, join(WORK, 'bundles')));
+  for (const f of FUNCTIONS) bundles.push(await bundle(f.name, join(ROOT, f.entry), join(WORK, 'bundles')));
   const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
   // Interleave runs so drift in machine load hits every bundle alike.
   for (let i = 0; i < INIT_RUNS; i++) for (const b of bundles) samples.get(b.name)!.push(initTimeMs(b.file));
   const baseline = median(samples.get('baseline')!);
-  return bundles.map((b) => {
+  return bundles.map((b, i) => {
     const s = samples.get(b.name)!;
     return {
       name: b.name,
+      entry: FUNCTIONS[i]!.entry,
       bytes: b.bytes,
       withinLimit: b.bytes <= BUNDLE_LIMIT,
-      topPackages: Object.entries(b.byPackage).sort((x, y) => y[1] - x[1]).slice(0, 5).map(([pkg, bytes]) => ({ pkg, share: round(bytes / b.bytes, 3) })),
+      packages: Object.entries(b.byPackage)
+        .sort((x, y) => y[1] - x[1])
+        .map(([pkg, bytes]) => ({ pkg, bytes, share: round(bytes / b.bytes, 3) })),
       initMedianMs: round(median(s)),
       initP90Ms: round(percentile(s, 90)),
       initRatio: round(median(s) / baseline),
@@ -57,123 +67,211 @@ async function measureBundlesAndInit() {
 }
 
 async function measureLatency() {
-  installModuleHooks(); // handlers import ESM-only middy; see local/module-hooks.ts
-  const dynamo = await startDynamoDbLocal({ port: await freePort() });
-  try {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      TABLE_NAME: 'Backoffice-bench',
-      CURSOR_SIGNING_KEY: randomBytes(32).toString('hex'),
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-    });
-    const admin = localDynamoClient(dynamo.endpoint);
-    await ensureTable(admin, SINGLE_TABLE, 'Backoffice-bench');
-    admin.destroy();
-    // Imported after the environment is set, as a Lambda container would.
-    const { handler } = await import('../functions/catalog/handler');
-    const { catalogRoutes } = await import('../functions/catalog/routes');
-    const { documentClient, tableName } = await import('../functions/shared/db');
-    const { GetCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { productKeys } = await import('../functions/shared/keys');
-    const { adminEvent, lambdaContext, routeById } = await import('../tests/support/lambda-events');
-    const { createStaff } = await import('../tests/support/staff');
+  // Imported after the environment is set, as a Lambda container would.
+  const { handler } = await import('../functions/catalog/handler');
+  const { catalogRoutes } = await import('../functions/catalog/routes');
+  const { documentClient, tableName } = await import('../functions/shared/db');
+  const { GetCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { productKeys, staffKeys } = await import('../functions/shared/keys');
+  const { adminEvent, lambdaContext, routeById } = await import('../tests/support/lambda-events');
+  const { createStaff } = await import('../tests/support/staff');
 
-    const staffId = await createStaff(['admin']);
-    const created = await handler(
-      adminEvent(routeById(catalogRoutes, 'createProduct'), { staffId, body: { sku: 'BENCH-1', name: 'Bench', price: { amount: 1, currency: 'EUR' } } }),
-      lambdaContext(),
+  const staffId = await createStaff(['admin']);
+  const created = await handler(
+    adminEvent(routeById(catalogRoutes, 'createProduct'), { staffId, body: { sku: `BENCH-${Date.now()}`, name: 'Bench', price: { amount: 1, currency: 'EUR' } } }),
+    lambdaContext(),
+  );
+  const id = JSON.parse(created.body).id as string;
+  const getEvent = () => adminEvent(routeById(catalogRoutes, 'getProduct'), { staffId, params: { id } });
+  const patchEvent = (n: number) => adminEvent(routeById(catalogRoutes, 'updateProduct'), { staffId, params: { id }, body: { name: `n${n}` } });
+  // The authorization read every admin handler makes (functions/shared/auth/staff-access-repository.ts).
+  const auth = () =>
+    documentClient.send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: staffKeys.byId(staffId),
+        ConsistentRead: true,
+        ProjectionExpression: 'id, email, #name, #roles, #status',
+        ExpressionAttributeNames: { '#name': 'name', '#roles': 'roles', '#status': 'status' },
+      }),
     );
-    const id = JSON.parse(created.body).id as string;
-    const getEvent = () => adminEvent(routeById(catalogRoutes, 'getProduct'), { staffId, params: { id } });
-    const patchEvent = (n: number) => adminEvent(routeById(catalogRoutes, 'updateProduct'), { staffId, params: { id }, body: { name: `n${n}` } });
 
-    const pairs = {
-      get: {
-        handler: async () => handler(getEvent(), lambdaContext()),
-        raw: async () => documentClient.send(new GetCommand({ TableName: tableName(), Key: productKeys.byId(id), ConsistentRead: true })),
+  const pairs = {
+    get: {
+      label: 'GET /products/{id}',
+      handler: async () => handler(getEvent(), lambdaContext()),
+      raw: async () => {
+        await auth();
+        return documentClient.send(new GetCommand({ TableName: tableName(), Key: productKeys.byId(id), ConsistentRead: true }));
       },
-      command: {
-        handler: async (n: number) => handler(patchEvent(n), lambdaContext()),
-        raw: async (n: number) =>
-          documentClient.send(
-            new UpdateCommand({
-              TableName: tableName(),
-              Key: productKeys.byId(id),
-              UpdateExpression: 'SET #n = :n, version = version + :one',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
-              ExpressionAttributeNames: { '#n': 'name' },
-              ExpressionAttributeValues: { ':n': `r${n}`, ':one': 1 },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
+    },
+    command: {
+      label: 'PATCH /products/{id}',
+      handler: async (n: number) => handler(patchEvent(n), lambdaContext()),
+      raw: async (n: number) => {
+        await auth();
+        return documentClient.send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: productKeys.byId(id),
+            UpdateExpression: 'SET #n = :n, version = version + :one',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+            ExpressionAttributeNames: { '#n': 'name' },
+            ExpressionAttributeValues: { ':n': `r${n}`, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
       },
-    };
-    const results: Record<string, unknown> = {};
-    for (const [name, pair] of Object.entries(pairs)) {
-      const h: number[] = [];
-      const r: number[] = [];
-      for (let i = 0; i < 30; i++) {
-        await pair.handler(i);
-        await pair.raw(i);
-      }
-      for (let i = 0; i < LATENCY_ROUNDS; i++) {
-        // Alternate which goes first so neither always profits from a warm connection.
-        const order = i % 2 === 0 ? ([['h', pair.handler], ['r', pair.raw]] as const) : ([['r', pair.raw], ['h', pair.handler]] as const);
-        for (const [which, fn] of order) {
-          const t = process.hrtime.bigint();
-          await fn(i);
-          (which === 'h' ? h : r).push(Number(process.hrtime.bigint() - t) / 1e6);
-        }
-      }
-      results[name] = {
-        handlerP50Ms: round(median(h)),
-        handlerP99Ms: round(percentile(h, 99)),
-        rawP50Ms: round(median(r)),
-        rawP99Ms: round(percentile(r, 99)),
-        p50Ratio: round(median(h) / median(r)),
-        p99Ratio: round(percentile(h, 99) / percentile(r, 99)),
-      };
+    },
+  };
+  const results: Record<string, { label: string; handlerP50Ms: number; handlerP99Ms: number; rawP50Ms: number; rawP99Ms: number; p50Ratio: number; p99Ratio: number }> = {};
+  for (const [name, pair] of Object.entries(pairs)) {
+    const h: number[] = [];
+    const r: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      await pair.handler(i);
+      await pair.raw(i);
     }
-    documentClient.destroy();
-    return results;
-  } finally {
-    await dynamo.stop();
+    for (let i = 0; i < LATENCY_ROUNDS; i++) {
+      // Alternate which goes first so neither always profits from a warm connection.
+      const order = i % 2 === 0 ? ([['h', pair.handler], ['r', pair.raw]] as const) : ([['r', pair.raw], ['h', pair.handler]] as const);
+      for (const [which, fn] of order) {
+        const t = process.hrtime.bigint();
+        await fn(i);
+        (which === 'h' ? h : r).push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }
+    results[name] = {
+      label: pair.label,
+      handlerP50Ms: round(median(h)),
+      handlerP99Ms: round(percentile(h, 99)),
+      rawP50Ms: round(median(r)),
+      rawP99Ms: round(percentile(r, 99)),
+      p50Ratio: round(median(h) / median(r)),
+      p99Ratio: round(percentile(h, 99) / percentile(r, 99)),
+    };
   }
+  return results;
 }
 
-function report(results: { bundles: Awaited<ReturnType<typeof measureBundlesAndInit>>; latency: Record<string, any> }) { // eslint-disable-line @typescript-eslint/no-explicit-any
+function routeRows(measured: RouteMeasurement[]) {
+  const authorizerMb = EXTRA_FUNCTIONS.find((f) => f.name === 'partner-authorizer')!.memoryMb;
+  return measured.map((m) => {
+    const budget = ROUTE_BUDGETS[m.operationId]!;
+    const minimum = withAuth(m.api, budget.minimum);
+    const requests = m.requests.map((r) => r.operation);
+    const { rru, wru } = billedUnits(m);
+    const cost = costPerMillion(m, MODULE_MEMORY_MB, authorizerMb);
+    return {
+      operationId: m.operationId,
+      route: `${m.method} /${m.api}/v1${m.path}`,
+      api: m.api,
+      requests,
+      minimum,
+      atMinimum: requests.length === minimum.length,
+      /** Requests beyond the authorization read: the "one request per command / single read" target. */
+      beyondAuth: m.api === 'admin' ? requests.length - 1 : requests.length,
+      reason: budget.reason,
+      readUnits: round(rru, 2),
+      writeUnits: round(wru, 2),
+      durationMs: round(m.durationMs, 1),
+      costPerMillionUsd: { apiGateway: round(cost.apiGateway, 3), lambda: round(cost.lambda, 3), dynamodb: round(cost.dynamodb, 3), total: round(cost.total, 3) },
+    };
+  });
+}
+
+type Results = {
+  generatedAt: string;
+  node: string;
+  platform: string;
+  bundles: Awaited<ReturnType<typeof measureBundlesAndInit>>;
+  routes: ReturnType<typeof routeRows>;
+  latency: Awaited<ReturnType<typeof measureLatency>>;
+  stream: Awaited<ReturnType<typeof import('./stream').measureAuditConsumer>>;
+  prices: typeof PRICES;
+};
+
+function report(r: Results): string {
   const kb = (bytes: number) => `${round(bytes / 1024, 1)} KB`;
-  const lines = [
+  const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
+  const fns = r.bundles.filter((b) => b.name !== 'baseline');
+  const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const worstInit = fns.reduce((a, b) => (b.initRatio > a.initRatio ? b : a));
+  const reads = r.routes.filter((x) => x.route.startsWith('GET '));
+  const commands = r.routes.filter((x) => !x.route.startsWith('GET '));
+  const overReads = reads.filter((x) => x.beyondAuth > 1);
+  const overCommands = commands.filter((x) => x.beyondAuth > 1);
+  const atMin = r.routes.filter((x) => x.atMinimum).length;
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  return [
     '# Benchmark report',
     '',
-    `Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.versions.node}. Ratios compare against a baseline measured in the same run.`,
+    `Run ${r.generatedAt} on ${r.platform}, Node ${r.node} (2 shared cores). Every ratio compares against a baseline measured in the same run; absolute times are this machine's and only indicative.`,
+    '',
+    '## Targets',
+    '',
+    '| target | measured | met |',
+    '|---|---|:---:|',
+    `| every function bundle ≤ ${BUNDLE_LIMIT_KB} KB minified | largest: ${largest.name} ${kb(largest.bytes)}; ${fns.filter((b) => b.withinLimit).length} of ${fns.length} within | ${yes(fns.every((b) => b.withinLimit))} |`,
+    `| module init ratio ≤ 1.5 (median, vs SDK-only handler) | worst: ${worstInit.name} ${worstInit.initRatio} | ${yes(fns.every((b) => b.initRatio <= 1.5))} |`,
+    `| GET latency ratio ≤ 1.3 (p50, vs the same raw SDK calls) | ${r.latency.get!.p50Ratio} (p99 ${r.latency.get!.p99Ratio}) | ${yes(r.latency.get!.p50Ratio <= 1.3)} |`,
+    `| reads (GET): one DynamoDB request each beyond the authorization read | ${reads.length - overReads.length} of ${reads.length}${overReads.length ? `; two: ${overReads.map((x) => x.operationId).join(', ')}` : ''} | ${yes(overReads.length === 0)} |`,
+    `| commands: one DynamoDB request each beyond the authorization read | ${commands.length - overCommands.length} of ${commands.length}; ${overCommands.length} read first what the write depends on: ${overCommands.map((x) => x.operationId).join(', ')} | ${yes(overCommands.length === 0)} |`,
+    `| every route at its access pattern's minimum (bench/route-budgets.ts) | ${atMin} of ${r.routes.length}; above: ${r.routes.filter((x) => !x.atMinimum).map((x) => x.operationId).join(', ') || 'none'} | ${yes(atMin === r.routes.length)} |`,
+    `| export rows/s and peak memory | not measured: the exports feature does not exist yet (issue 7) | n/a |`,
     '',
     '## Bundles and module init time',
     '',
-    `Init = a fresh Node process \`require\`-ing the minified bundle (${INIT_RUNS} interleaved runs). Baseline: a handler that only imports the DynamoDB document client. Targets: bundle ≤ 400 KB, init ratio ≤ 1.5.`,
+    `Minified esbuild bundles with the options that ship (lib/constructs/bundling-options.ts). Init = a fresh Node process \`require\`-ing the bundle (${INIT_RUNS} interleaved runs); ratio = median against the baseline, a handler that only imports the DynamoDB document client. Shares from the esbuild metafile.`,
     '',
-    '| function | bundle | ≤ 400 KB | init p50 | init p90 | init ratio | largest parts |',
-    '|---|---:|:---:|---:|---:|---:|---|',
-    ...results.bundles.map(
+    '![Bundle size per function](bundle-sizes.svg)',
+    '',
+    `| function | entry | bundle | ≤ ${BUNDLE_LIMIT_KB} KB | init p50 | init p90 | init ratio | largest parts |`,
+    '|---|---|---:|:---:|---:|---:|---:|---|',
+    ...r.bundles.map(
       (b) =>
-        `| ${b.name} | ${kb(b.bytes)} | ${b.withinLimit ? 'yes' : '**no**'} | ${b.initMedianMs} ms | ${b.initP90Ms} ms | ${b.initRatio} | ${b.topPackages.map((p) => `${p.pkg} ${Math.round(p.share * 100)}%`).join(', ')} |`,
+        `| ${b.name} | \`${b.entry}\` | ${kb(b.bytes)} | ${yes(b.withinLimit)} | ${b.initMedianMs} ms | ${b.initP90Ms} ms | ${b.initRatio} | ${b.packages
+          .slice(0, 6)
+          .map((p) => `${p.pkg} ${Math.round(p.share * 100)}%`)
+          .join(', ')} |`,
     ),
+    '',
+    '## DynamoDB requests, capacity and cost per route',
+    '',
+    `Every route of the route table, called in process against DynamoDB Local on fixtures of its own (bench/route-scenarios.ts), warm container, median of ${ROUTE_ROUNDS} rounds. Requests and consumed capacity (\`ReturnConsumedCapacity: TOTAL\`, added by a bench-only middleware) of the call only; AUTH = the caller's staff record (GetItem, strongly consistent) every admin route reads first. Minimum and reason: bench/route-budgets.ts; tests/integration/route-request-counts.test.ts holds every route to its request list. RRU/WRU: billed units (at least 0.5 RRU per read request and 1 WRU per write request; DynamoDB Local reports 0 for empty results).`,
+    '',
+    `Cost per million calls (USD), **assumed list prices, ${PRICES.region}, as of ${PRICES.asOf}**: API Gateway HTTP API (admin) $${PRICES.httpApiPerMillion}/M, REST API (partner) $${PRICES.restApiPerMillion}/M; Lambda arm64 $${PRICES.lambdaArmGbSecond}/GB-s and $${PRICES.lambdaRequestPerMillion}/M requests at ${MODULE_MEMORY_MB} MB for the measured duration rounded up to 1 ms; DynamoDB on-demand $${PRICES.dynamoReadRequestUnitPerMillion}/M RRU and $${PRICES.dynamoWriteRequestUnitPerMillion}/M WRU. Partner routes add the key authorizer (no cache): one invocation of an assumed ${AUTHORIZER_ASSUMED_MS} ms and 1 RRU. No free tier, data transfer, CloudWatch Logs or X-Ray. The duration is measured here against DynamoDB Local, not in Lambda: treat the Lambda column as an order of magnitude.`,
+    '',
+    '| route | operation | requests | minimum | RRU | WRU | duration | API GW | Lambda | DynamoDB | total / M |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.routes.map(
+      (x) =>
+        `| \`${x.route}\` | ${x.operationId} | ${x.requests.join(' → ') || '–'} | ${x.atMinimum ? '= requests' : x.minimum.join(' → ')} | ${x.readUnits} | ${x.writeUnits} | ${x.durationMs} ms | ${usd(x.costPerMillionUsd.apiGateway)} | ${usd(x.costPerMillionUsd.lambda)} | ${usd(x.costPerMillionUsd.dynamodb)} | **${usd(x.costPerMillionUsd.total)}** |`,
+    ),
+    '',
+    'Why each route needs what it does (one line per route, bench/route-budgets.ts):',
+    '',
+    ...r.routes.map((x) => `- **${x.operationId}**${x.atMinimum ? '' : ' (above its minimum)'}: ${x.reason}`),
     '',
     '## Handler latency against DynamoDB Local',
     '',
-    `${LATENCY_ROUNDS} interleaved rounds, in process, staff cache warm. The raw call is the single SDK request the route makes. Target: GET ratio ≤ 1.3.`,
+    `${LATENCY_ROUNDS} interleaved rounds, in process. The raw side makes the same SDK calls as the handler: the authorization read (staff record, strongly consistent, projected) then the route's own request.`,
     '',
     '| operation | handler p50 | handler p99 | raw SDK p50 | raw SDK p99 | p50 ratio | p99 ratio |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    ...Object.entries(results.latency).map(
-      ([name, r]) => `| ${name === 'get' ? 'GET /products/{id}' : 'PATCH /products/{id}'} | ${r.handlerP50Ms} ms | ${r.handlerP99Ms} ms | ${r.rawP50Ms} ms | ${r.rawP99Ms} ms | ${r.p50Ratio} | ${r.p99Ratio} |`,
-    ),
+    ...Object.values(r.latency).map((l) => `| ${l.label} | ${l.handlerP50Ms} ms | ${l.handlerP99Ms} ms | ${l.rawP50Ms} ms | ${l.rawP99Ms} ms | ${l.p50Ratio} | ${l.p99Ratio} |`),
     '',
-  ];
-  return lines.join('\n');
+    '## Stream consumer and exports',
+    '',
+    `The audit consumer (functions/audit/consumer.ts) fed ${r.stream.batches} synthetic stream batches of ${r.stream.batchSize} records (a quarter of them creates, the rest updates of the same products, in order) against DynamoDB Local, interleaved with a baseline that only puts one item per record. The consumer does per record one BatchGetItem (event marker, chain head, legal holds) and one three-item TransactWriteItems (entry, head, marker), in stream order.`,
+    '',
+    '| consumer | records/s | baseline (one PutItem per record) records/s | ratio |',
+    '|---|---:|---:|---:|',
+    `| audit | ${r.stream.consumerRecordsPerSecond} | ${r.stream.baselineRecordsPerSecond} | ${r.stream.ratio} |`,
+    '',
+    'Export rows/s and peak memory: **not measured** — the exports feature does not exist yet (issue 7).',
+    '',
+  ].join('\n');
 }
 
 async function main() {
@@ -181,15 +279,47 @@ async function main() {
   mkdirSync(WORK, { recursive: true });
   console.log('Bundling and measuring init time…');
   const bundles = await measureBundlesAndInit();
-  console.log('Measuring handler latency against DynamoDB Local…');
-  const latency = await measureLatency();
-  const results = { generatedAt: new Date().toISOString(), node: process.versions.node, bundles, latency };
+  const env = await startBenchEnvironment();
+  const { startTestApprovals } = await import('../tests/support/local-approvals');
+  const sfn = await startTestApprovals();
+  let routes: ReturnType<typeof routeRows>;
+  let latency: Awaited<ReturnType<typeof measureLatency>>;
+  let stream: Results['stream'];
+  try {
+    console.log('Measuring DynamoDB requests and capacity per route…');
+    const { measureRoutes } = await import('./route-measure');
+    routes = routeRows(await measureRoutes(ROUTE_ROUNDS));
+    console.log('Measuring handler latency against DynamoDB Local…');
+    latency = await measureLatency();
+    console.log('Measuring the audit stream consumer…');
+    const { measureAuditConsumer } = await import('./stream');
+    stream = await measureAuditConsumer(STREAM_BATCHES);
+    (await import('../functions/shared/db')).documentClient.destroy();
+  } finally {
+    await sfn.dispose();
+    await env.stop();
+  }
+  const results: Results = {
+    generatedAt: new Date().toISOString(),
+    node: process.versions.node,
+    platform: `${process.platform}/${process.arch}`,
+    bundles,
+    routes,
+    latency,
+    stream,
+    prices: PRICES,
+  };
   writeFileSync(join(HERE, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(HERE, 'report.md'), report(results));
+  writeFileSync(
+    join(HERE, 'bundle-sizes.svg'),
+    barChart({ title: 'Minified bundle size per function (KB)', unit: 'KB', limit: BUNDLE_LIMIT_KB, bars: bundles.map((b) => ({ label: b.name, value: b.bytes / 1024 })) }),
+  );
   console.log(report(results));
+  process.exit(0); // the local Step Functions runtime may keep timers alive
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });
