@@ -65,6 +65,8 @@ export interface QuiesceTarget {
   /** What a snapshot needs: the DynamoDB endpoint and the table names. */
   describe: () => Record<string, unknown>;
   log?: (line: string) => void;
+  /** How long invocations in flight and stream consumers may take to finish (default 30 s). */
+  drainTimeoutMs?: number;
 }
 
 export interface ControlServer {
@@ -75,14 +77,25 @@ export interface ControlServer {
 
 const DEFAULT_LEASE_MS = 60_000;
 const MAX_LEASE_MS = 10 * 60_000;
-const SETTLE_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/** True if `promise` settles within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The runtime's control endpoint on loopback (its URL and bearer token are in the data directory's
  * runtime.json, readable by its owner only):
  * - `POST /quiesce {"leaseMs"}` → 200 with the endpoint and table names once quiet; the runtime
  *   reopens by itself when the lease ends, so a backup that dies never leaves it stuck;
- *   409 while another quiesce holds it, 503 if the stream consumers do not catch up within 30 s.
+ *   409 while another quiesce holds it, 503 (and resumed) if the invocations in flight or the
+ *   stream consumers do not finish within 30 s.
  * - `POST /resume` → 204.
  */
 export async function startControlServer(target: QuiesceTarget): Promise<ControlServer> {
@@ -124,16 +137,15 @@ export async function startControlServer(target: QuiesceTarget): Promise<Control
         const body = await readJson(req);
         const leaseMs = Math.min(MAX_LEASE_MS, Math.max(1_000, Number(body.leaseMs ?? DEFAULT_LEASE_MS) || DEFAULT_LEASE_MS));
         const started = Date.now();
-        await target.gate.close();
-        let timer: NodeJS.Timeout | undefined;
-        const settled = await Promise.race([
-          target.streamsSettled().then(() => true),
-          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), SETTLE_TIMEOUT_MS))),
-        ]);
-        clearTimeout(timer);
-        if (!settled) {
+        const limit = target.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
+        // Bounded: an invocation that never ends (or waits on a held one) must not wedge the runtime.
+        if (!(await within(target.gate.close(), limit))) {
           resume();
-          return reply(res, 503, { error: `The stream consumers did not catch up within ${SETTLE_TIMEOUT_MS / 1000} s` });
+          return reply(res, 503, { error: `Invocations in flight did not finish within ${limit} ms` });
+        }
+        if (!(await within(target.streamsSettled(), limit))) {
+          resume();
+          return reply(res, 503, { error: `The stream consumers did not catch up within ${limit} ms` });
         }
         await target.committed();
         lease = setTimeout(() => {

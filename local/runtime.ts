@@ -183,7 +183,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // Step Functions (approvals): executions are kept under <data dir>/stepfunctions and resumed below.
     approvals = await startLocalApprovals({
       stateDir: join(dataDir, 'stepfunctions'),
-      loadWorkflow: () => (load('../functions/approvals/workflow') as typeof import('../functions/approvals/workflow')).handler,
+      loadWorkflow: () => {
+        const { handler } = load('../functions/approvals/workflow') as typeof import('../functions/approvals/workflow');
+        // A step's writes are committed before the engine records the step as done (local/durability.ts).
+        return committedBefore(commitBarrier, handler);
+      },
       log,
     });
     Object.assign(process.env, approvals.environment);

@@ -126,6 +126,22 @@ describe('control endpoint of the runtime', () => {
     }
   });
 
+  test('gives up (503, resumed) when an invocation in flight does not finish in time', async () => {
+    const { gate, target: t } = target();
+    const server = await startControlServer({ ...t, drainTimeoutMs: 200 });
+    let finish!: () => void;
+    const stuck = gate.run(() => new Promise<void>((resolve) => (finish = resolve)));
+    try {
+      const res = await fetch(`${server.url}/quiesce`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` } });
+      expect(res.status).toBe(503);
+      expect(gate.closed).toBe(false);
+    } finally {
+      finish();
+      await stuck;
+      await server.close();
+    }
+  });
+
   test('refuses a wrong token and a second quiesce; reopens by itself when the lease ends', async () => {
     const { gate, target: t } = target();
     const server = await startControlServer(t);
