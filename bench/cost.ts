@@ -15,8 +15,13 @@ export const PRICES = {
   dynamoWriteRequestUnitPerMillion: 0.625,
 } as const;
 
-/** Assumed for the partner key authorizer (no result cache): its duration; it makes one strongly consistent GetItem (1 RRU). */
+/**
+ * The partner key authorizer runs before every partner request (no result cache): its duration is
+ * assumed (it is not in the route's handler); it reads the key and the partner, two strongly
+ * consistent GetItems of small items (1 RRU each; docs/decisions.md).
+ */
 export const AUTHORIZER_ASSUMED_MS = 10;
+export const AUTHORIZER_READ_UNITS = 2;
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 
@@ -54,7 +59,7 @@ export function costPerMillion(m: RouteMeasurement, memoryMb: number, authorizer
   let dynamodb = rru * PRICES.dynamoReadRequestUnitPerMillion + wru * PRICES.dynamoWriteRequestUnitPerMillion;
   if (m.api === 'partner') {
     lambda += PRICES.lambdaRequestPerMillion + (authorizerMemoryMb / 1024) * (AUTHORIZER_ASSUMED_MS / 1000) * PRICES.lambdaArmGbSecond * 1e6;
-    dynamodb += 1 * PRICES.dynamoReadRequestUnitPerMillion;
+    dynamodb += AUTHORIZER_READ_UNITS * PRICES.dynamoReadRequestUnitPerMillion;
   }
   return { apiGateway, lambda, dynamodb, total: apiGateway + lambda + dynamodb };
 }

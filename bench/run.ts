@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MODULES } from '../functions/shared/http/route';
 import { startBenchEnvironment } from './bench-env';
 import { bundle, EXTRA_FUNCTIONS, type BundleResult } from './bundles';
-import { AUTHORIZER_ASSUMED_MS, billedUnits, costPerMillion, PRICES } from './cost';
+import { AUTHORIZER_ASSUMED_MS, AUTHORIZER_READ_UNITS, billedUnits, costPerMillion, PRICES } from './cost';
 import { ROUTE_BUDGETS, withAuth } from './route-budgets';
 import type { RouteMeasurement } from './route-measure';
 import { median, percentile, round } from './stats';
@@ -240,7 +240,7 @@ function report(r: Results): string {
     '',
     `Every route of the route table, called in process against DynamoDB Local on fixtures of its own (bench/route-scenarios.ts), warm container, median of ${ROUTE_ROUNDS} rounds. Requests and consumed capacity (\`ReturnConsumedCapacity: TOTAL\`, added by a bench-only middleware) of the call only; AUTH = the caller's staff record (GetItem, strongly consistent) every admin route reads first. Minimum and reason: bench/route-budgets.ts; tests/integration/route-request-counts.test.ts holds every route to its request list. RRU/WRU: billed units (at least 0.5 RRU per read request and 1 WRU per write request; DynamoDB Local reports 0 for empty results).`,
     '',
-    `Cost per million calls (USD), **assumed list prices, ${PRICES.region}, as of ${PRICES.asOf}**: API Gateway HTTP API (admin) $${PRICES.httpApiPerMillion}/M, REST API (partner) $${PRICES.restApiPerMillion}/M; Lambda arm64 $${PRICES.lambdaArmGbSecond}/GB-s and $${PRICES.lambdaRequestPerMillion}/M requests at ${MODULE_MEMORY_MB} MB for the measured duration rounded up to 1 ms; DynamoDB on-demand $${PRICES.dynamoReadRequestUnitPerMillion}/M RRU and $${PRICES.dynamoWriteRequestUnitPerMillion}/M WRU. Partner routes add the key authorizer (no cache): one invocation of an assumed ${AUTHORIZER_ASSUMED_MS} ms and 1 RRU. No free tier, data transfer, CloudWatch Logs or X-Ray. The duration is measured here against DynamoDB Local, not in Lambda: treat the Lambda column as an order of magnitude.`,
+    `Cost per million calls (USD), **assumed list prices, ${PRICES.region}, as of ${PRICES.asOf}**: API Gateway HTTP API (admin) $${PRICES.httpApiPerMillion}/M, REST API (partner) $${PRICES.restApiPerMillion}/M; Lambda arm64 $${PRICES.lambdaArmGbSecond}/GB-s and $${PRICES.lambdaRequestPerMillion}/M requests at ${MODULE_MEMORY_MB} MB for the measured duration rounded up to 1 ms; DynamoDB on-demand $${PRICES.dynamoReadRequestUnitPerMillion}/M RRU and $${PRICES.dynamoWriteRequestUnitPerMillion}/M WRU. Partner routes add the key authorizer (no cache): one invocation of an assumed ${AUTHORIZER_ASSUMED_MS} ms and ${AUTHORIZER_READ_UNITS} RRU (key and partner). No free tier, data transfer, CloudWatch Logs or X-Ray. The duration is measured here against DynamoDB Local, not in Lambda: treat the Lambda column as an order of magnitude.`,
     '',
     '| route | operation | requests | minimum | RRU | WRU | duration | API GW | Lambda | DynamoDB | total / M |',
     '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
