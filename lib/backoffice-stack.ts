@@ -122,7 +122,7 @@ export class BackofficeStack extends Stack {
     this.approvals = new ApprovalWorkflow(this, 'Approvals', {
       table: this.data.table,
       deciderFunction: this.modules.functions.approvals,
-      requesterFunctions: [this.modules.functions.catalog, this.modules.functions.iam],
+      requesterFunctions: [this.modules.functions.catalog, this.modules.functions.iam, this.modules.functions.finance],
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });

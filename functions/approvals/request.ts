@@ -14,7 +14,7 @@ import { startWorkflow } from './workflow-client';
  * The seam every command that may need an approval uses (DESIGN §7):
  *   const steps = await approvalSteps(kind, subject);
  *   if (steps.length === 0) → execute now;
- *   else → const approval = await requestApproval(kind, subject, steps, (id) => [mark the subject], ctx) → 202.
+ *   else → const approval = await requestApproval(kind, subject, steps, (approval) => [mark the subject], ctx) → 202.
  */
 
 /** The steps the current policy asks for this change (none: execute it now). */
@@ -33,12 +33,12 @@ export async function requestApproval<S extends Record<string, unknown>>(
   kind: ApprovalKindPlugin<S>,
   subject: S,
   steps: PolicyStep[],
-  subjectWrites: (approvalId: string) => TransactItem[],
+  subjectWrites: (approval: ApprovalRecord) => TransactItem[],
   ctx: WriteContext,
 ): Promise<ApprovalRecord> {
   const id = newId();
   const record = newApproval({ id, kind: kind.kind, subject: kind.subject.parse(subject), summary: kind.summary(subject), steps }, ctx);
-  await insertApproval(record, subjectWrites(id));
+  await insertApproval(record, subjectWrites(record));
   try {
     await startWorkflow(id);
   } catch (error) {

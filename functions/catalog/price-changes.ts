@@ -48,7 +48,7 @@ export async function updateProductOrRequestApproval(
     );
   }
   try {
-    const approval = await requestApproval(priceChange, subject, steps, (approvalId) => [markPriceChangePending(id, approvalId, price, current.version, ctx)], ctx);
+    const approval = await requestApproval(priceChange, subject, steps, (approval) => [markPriceChangePending(id, approval.id, price, current.version, ctx)], ctx);
     return { approval: toView(approval) };
   } catch (error) {
     if (error instanceof SubjectConditionFailed) throw conflict('The product changed while this request ran; read it again and retry');

@@ -1,3 +1,6 @@
+import { refund as refundKind } from '../approvals/kinds/refund';
+import { approvalSteps } from '../approvals/request';
+import type { ApprovalView } from '../approvals/schemas';
 import { historyEvent, explainOrderRace } from '../orders/order-state';
 import { findOrder, ORDER_ACTION, orderEventPut, orderUpdate } from '../orders/order-repository';
 import { badRequest, conflict, notFound } from '../shared/errors';
@@ -6,9 +9,11 @@ import { newId } from '../shared/ids';
 import type { Money } from '../shared/money';
 import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
-import { paymentPosting, refundPosting } from './ledger';
+import { paymentPosting } from './ledger';
 import { postingActions } from './ledger-repository';
-import { paymentPut, refundPut, type PaymentRecord, type RefundRecord } from './payment-repository';
+import { paymentPut, type PaymentRecord, type RefundRecord } from './payment-repository';
+import { requestRefundApproval } from './refund-approvals';
+import { newRefund, refundActions, refundRefusal } from './refund-writes';
 import type { Payment, Refund } from './schemas';
 
 /**
@@ -81,80 +86,29 @@ export async function recordPayment(
   });
 }
 
-/** Amounts above this (minor units of the order's currency: 100.00) need an approval (DESIGN §7). */
-export const REFUND_APPROVAL_LIMIT = 10_000;
-
-export type RefundDecision = { kind: 'refund' } | { kind: 'approval'; role: string; limit: number };
-
-/**
- * The seam for the approvals issue: refunds up to 100.00 execute at once; larger ones are held for
- * a `finance` approval (then the route answers 202 with the approval). Until approvals exist they
- * are refused with 409.
- */
-export function refundPolicy(amount: Money): RefundDecision {
-  return amount.amount > REFUND_APPROVAL_LIMIT ? { kind: 'approval', role: 'finance', limit: REFUND_APPROVAL_LIMIT } : { kind: 'refund' };
-}
-
 /**
  * Refunds part or all of what was paid: ONE transaction and no read — the order update is
  * conditioned on `refundable >= amount` (and the currency), so concurrent refunds can never together
- * exceed what was paid; the refund item and its ledger posting commit with it.
+ * exceed what was paid; the refund item and its ledger posting commit with it. A refund the approval
+ * policy holds back (DESIGN §7: > 100.00 → finance; > 1,000.00 → finance then admin) answers 202 with
+ * the approval instead, and executes when approved (functions/approvals/kinds/refund.ts).
  */
 export async function recordRefund(
   orderId: string,
   input: { amount: Money; reason: string },
   idempotency: IdempotentRequest | undefined,
   ctx: WriteContext,
-): Promise<CommandResult<Refund>> {
-  const decision = refundPolicy(input.amount);
-  if (decision.kind === 'approval') {
-    throw conflict(
-      `Refunds above ${format(decision.limit, input.amount.currency)} need an approval by ${decision.role}, ` +
-        'and approvals are not available yet: refund at most that amount',
-      'approval-required',
-    );
-  }
-  return runIdempotent<Refund>(idempotency, ctx, async (record) => {
-    const amount = input.amount.amount;
-    const refund: RefundRecord = {
-      id: newId(),
-      orderId,
-      amount: input.amount,
-      reason: input.reason,
-      ledgerTransactionId: newId(),
-      createdAt: ctx.at,
-      createdBy: ctx.actor,
-    };
-    const posting = refundPosting({ id: refund.ledgerTransactionId, currency: input.amount.currency, orderId, at: ctx.at, amount, refundId: refund.id });
+): Promise<CommandResult<Refund | { approval: ApprovalView }>> {
+  return runIdempotent<Refund | { approval: ApprovalView }>(idempotency, ctx, async (record) => {
+    const steps = await approvalSteps(refundKind, { orderId, amount: input.amount, reason: input.reason, requestedBy: ctx.actor });
+    if (steps.length > 0) return requestRefundApproval(orderId, input, steps, record, ctx);
+    const refund: RefundRecord = newRefund(orderId, input, ctx.actor, ctx.at);
     const response = { status: 201, body: refund };
     try {
-      await transactWrite([
-        ...record(response),
-        orderUpdate(
-          orderId,
-          {
-            increment: { refundable: -amount, refundedAmount: amount },
-            condition: {
-              expression: '#orderCurrency = :currency AND #refundable >= :amount',
-              names: { '#orderCurrency': 'currency', '#refundable': 'refundable' },
-              values: { ':currency': input.amount.currency, ':amount': amount },
-            },
-          },
-          ctx,
-        ),
-        refundPut(refund, ctx),
-        ...postingActions(posting, ctx),
-      ]);
+      await transactWrite([...record(response), ...refundActions(refund, ctx)]);
     } catch (error) {
       if (!(error instanceof TransactionCancelled) || !error.failed(ORDER_ACTION)) throw error;
-      const current = error.current(ORDER_ACTION);
-      if (!current) throw notFound('Order');
-      if (current.currency !== input.amount.currency) throw currencyMismatch(input.amount.currency, String(current.currency));
-      const refundable = Number(current.refundable);
-      throw conflict(
-        `The refund of ${format(amount, input.amount.currency)} exceeds the ${format(refundable, input.amount.currency)} that can still be refunded`,
-        'refund-exceeds-paid',
-      );
+      throw refundRefusal(error.current(ORDER_ACTION), input.amount);
     }
     return response;
   });

@@ -1,3 +1,4 @@
+import { ApprovalAccepted } from '../approvals/schemas';
 import { defineRoutes } from '../shared/http/route';
 import { IdParams, page } from '../shared/schemas';
 import {
@@ -33,12 +34,12 @@ export const financeRoutes = defineRoutes([
     method: 'POST',
     path: '/orders/{id}/refunds',
     module: 'finance',
-    summary: 'Refund part or all of what was paid (never more, even concurrently); above 100.00 needs an approval (409 for now)',
+    summary: 'Refund part or all of what was paid (never more, even concurrently); one the approval policy holds back (above 100.00) answers 202 with the approval',
     access: { permission: 'refunds:write' },
     params: IdParams,
     body: CreateRefundBody,
     idempotencyKey: 'optional',
-    responses: { 201: Refund },
+    responses: { 201: Refund, 202: ApprovalAccepted },
   },
   {
     operationId: 'listLedgerAccounts',

@@ -143,7 +143,7 @@ async function requestAdminGrant(current: StaffRecord, roles: string[], ctx: Wri
     if (!(await findRole(role))) throw unknownRole(new UnknownRole(role));
   }
   try {
-    const approval = await requestApproval(adminRoleGrant, subject, steps, (approvalId) => [markRoleChangePending(current.id, approvalId, roles, current.version, ctx)], ctx);
+    const approval = await requestApproval(adminRoleGrant, subject, steps, (approval) => [markRoleChangePending(current.id, approval.id, roles, current.version, ctx)], ctx);
     return toView(approval);
   } catch (error) {
     if (error instanceof SubjectConditionFailed) throw conflict('The staff member changed while this request ran; read it again and retry');

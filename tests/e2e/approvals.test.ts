@@ -9,6 +9,7 @@ const ADMIN = 'admin@example.com';
 const ADMIN2 = 'admin2@example.com';
 const OPS = 'ops@example.com';
 const FINANCE = 'finance@example.com';
+const FINANCE2 = 'finance2@example.com';
 
 function http(method: string, path: string, as = ADMIN, body?: unknown, headers?: Record<string, string>): Promise<ApiReply> {
   return api(method, `/admin/v1${path}`, { token: adminToken(as), ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
@@ -109,6 +110,78 @@ describe('a stock write-off of 100 units or more', () => {
     expect((await http('GET', `/products/${id}`)).body.stock).toEqual({ onHand: 180, reserved: 0, available: 180 });
     const adjustments = await http('GET', `/products/${id}/stock-adjustments`);
     expect(adjustments.body.items.filter((a: { delta: number }) => a.delta === -120)).toHaveLength(1);
+  });
+});
+
+describe('refunds', () => {
+  /** A paid order of `total` minor units, through the API. */
+  async function paidOrder(total: number): Promise<string> {
+    const productId = await product(total);
+    expect((await http('POST', `/products/${productId}/stock-adjustments`, ADMIN, { delta: 5, reason: 'Goods received' })).status).toBe(201);
+    const customer = await http('POST', '/customers', ADMIN, { name: 'Refund e2e', email: `refund-${randomUUID().slice(0, 8)}@example.com` });
+    expect(customer.status).toBe(201);
+    const order = await http('POST', '/orders', ADMIN, { customerId: customer.body.id, lines: [{ productId, quantity: 1 }] });
+    expect(order.status).toBe(201);
+    expect((await http('POST', `/orders/${order.body.id}/payments`, ADMIN, { amount: order.body.total, method: 'card' })).status).toBe(201);
+    return order.body.id;
+  }
+  const refund = (orderId: string, amount: number) => http('POST', `/orders/${orderId}/refunds`, FINANCE, { amount: eur(amount), reason: 'Customer complaint' });
+  const orderOf = async (id: string) => (await http('GET', `/orders/${id}`)).body;
+  async function ledgerBalances() {
+    const trial = await http('GET', '/ledger/trial-balance?currency=EUR', FINANCE);
+    expect(trial.status).toBe(200);
+    expect(trial.body.totals.debit).toBe(trial.body.totals.credit);
+  }
+
+  it('of 50.00 executes at once', async () => {
+    const id = await paidOrder(20_000);
+    const done = await refund(id, 5_000);
+    expect(done.status).toBe(201);
+    expect((await orderOf(id)).refunded).toEqual(eur(5_000));
+    await ledgerBalances();
+  });
+
+  it('of 500.00 answers 202, waits in finance’s inbox, refuses the requester, and executes once when another finance member approves', async () => {
+    const id = await paidOrder(80_000);
+    const held = await refund(id, 50_000);
+    expect(held.status).toBe(202);
+    const approvalId: string = held.body.approval.id;
+    expect((await orderOf(id)).refunded).toEqual(eur(0));
+    await stepOpen(approvalId);
+    const inbox = await http('GET', '/approvals?mine=true', FINANCE2);
+    expect(inbox.body.items.some((a: { id: string }) => a.id === approvalId)).toBe(true);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, FINANCE, {})).status).toBe(403);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, FINANCE2, { comment: 'Checked the order' })).status).toBe(200);
+    await eventually(() => approval(approvalId), (r) => Boolean(r.body.appliedAt));
+    expect(await orderOf(id)).toMatchObject({ refunded: eur(50_000), refundable: eur(30_000) });
+    await ledgerBalances();
+  });
+
+  it('of 5,000.00 needs finance then admin', async () => {
+    const id = await paidOrder(600_000);
+    const approvalId: string = (await refund(id, 500_000)).body.approval.id;
+    expect((await approval(approvalId)).body.steps.map((s: { role: string }) => s.role)).toEqual(['finance', 'admin']);
+    await stepOpen(approvalId, 0);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, FINANCE2, {})).body.status).toBe('pending');
+    await stepOpen(approvalId, 1);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, FINANCE2, {})).status).toBe(403);
+    expect((await http('POST', `/approvals/${approvalId}/approve`, ADMIN, {})).body.status).toBe('approved');
+    await eventually(() => approval(approvalId), (r) => Boolean(r.body.appliedAt));
+    expect((await orderOf(id)).refunded).toEqual(eur(500_000));
+    await ledgerBalances();
+  });
+
+  it('rejected, leaves the order and its ledger entries unchanged', async () => {
+    const id = await paidOrder(80_000);
+    const before = await orderOf(id);
+    const approvalId: string = (await refund(id, 40_000)).body.approval.id;
+    await stepOpen(approvalId);
+    expect((await http('POST', `/approvals/${approvalId}/reject`, FINANCE2, { comment: 'No proof' })).body.status).toBe('rejected');
+    await eventually(() => approval(approvalId), (r) => Boolean(r.body.revertedAt));
+    expect(await orderOf(id)).toEqual(before);
+    const entries = await http('GET', '/ledger/accounts/4100/entries?limit=100', FINANCE);
+    expect(entries.body.items.filter((e: { orderId: string }) => e.orderId === id)).toEqual([]);
+    await ledgerBalances();
   });
 });
 

@@ -2,6 +2,10 @@ import { DEFAULT_POLICY } from '../../functions/approvals/policy';
 import { handler as approvalsHandler } from '../../functions/approvals/handler';
 import { approvalRoutes } from '../../functions/approvals/routes';
 import { handler as catalogHandler } from '../../functions/catalog/handler';
+import { handler as financeHandler } from '../../functions/finance/handler';
+import { financeRoutes } from '../../functions/finance/routes';
+import { handler as ordersHandler } from '../../functions/orders/handler';
+import { ordersRoutes } from '../../functions/orders/routes';
 import { catalogRoutes } from '../../functions/catalog/routes';
 import { handler as iamHandler } from '../../functions/iam/handler';
 import { iamRoutes } from '../../functions/iam/routes';
@@ -25,12 +29,15 @@ const caller = (handler: Handler, routes: readonly RouteSpec[]) => async (operat
 const approvals = caller(approvalsHandler as Handler, approvalRoutes);
 const catalog = caller(catalogHandler as Handler, catalogRoutes);
 const iam = caller(iamHandler as Handler, iamRoutes);
+const orders = caller(ordersHandler as Handler, ordersRoutes);
+const financeApi = caller(financeHandler as Handler, financeRoutes);
 
 let sfn: Awaited<ReturnType<typeof startTestApprovals>>;
 let requester: string;
 let admin2: string;
 let admin3: string;
 let finance: string;
+let finance2: string;
 let operations: string;
 
 const DAY = 24 * 3600;
@@ -42,10 +49,11 @@ beforeAll(async () => {
   await ensureTable(client, SINGLE_TABLE, process.env.TABLE_NAME);
   client.destroy();
   sfn = await startTestApprovals();
-  [requester, admin2, admin3, finance, operations] = await Promise.all([
+  [requester, admin2, admin3, finance, finance2, operations] = await Promise.all([
     createStaff(['admin']),
     createStaff(['admin']),
     createStaff(['admin']),
+    createStaff(['finance']),
     createStaff(['finance']),
     createStaff(['operations']),
   ]);
@@ -255,6 +263,67 @@ describe('a stock write-off', () => {
     expect((await decide(rejectedId, operations, 'reject')).status).toBe(200);
     await eventually(() => getApproval(rejectedId), (r) => Boolean(r.body.revertedAt));
     expect((await getProduct(id)).body.stock).toEqual({ onHand: 300, reserved: 0, available: 300 });
+  });
+});
+
+describe('a refund', () => {
+  /** A paid order of `total` minor units. */
+  async function paidOrder(total: number) {
+    const productId = await product(total);
+    expect((await catalog('adjustStock', { staffId: requester, params: { id: productId }, body: { delta: 5, reason: 'Goods received' } })).status).toBe(201);
+    const customer = await orders('createCustomer', { staffId: requester, body: { name: 'Refund test', email: `${newId().toLowerCase()}@approvals.example.com` } });
+    const placed = await orders('createOrder', { staffId: requester, body: { customerId: customer.body.id, lines: [{ productId, quantity: 1 }] } });
+    expect(placed.status).toBe(201);
+    expect((await financeApi('createPayment', { staffId: requester, params: { id: placed.body.id }, body: { amount: placed.body.total, method: 'card' } })).status).toBe(201);
+    return placed.body.id as string;
+  }
+  const refund = (orderId: string, amount: number, staffId = finance) =>
+    financeApi('createRefund', { staffId, params: { id: orderId }, body: { amount: eur(amount), reason: 'Customer complaint' } });
+  const orderOf = async (id: string) => (await orders('getOrder', { staffId: requester, params: { id } })).body;
+  const trialBalance = async () => (await financeApi('getTrialBalance', { staffId: finance, query: { currency: 'EUR' } })).body;
+
+  it('up to 100.00 executes at once', async () => {
+    const id = await paidOrder(20_000);
+    const res = await refund(id, 5_000);
+    expect(res.status).toBe(201);
+    expect((await orderOf(id)).refunded).toEqual(eur(5_000));
+  });
+
+  it('above 100.00 waits for finance (not the requester), then executes once; the ledger balances', async () => {
+    const id = await paidOrder(20_000);
+    const held = await refund(id, 15_000);
+    expect(held.status).toBe(202);
+    const approvalId = held.body.approval.id as string;
+    expect(held.body.approval.steps).toEqual([expect.objectContaining({ role: 'finance', onTimeout: { escalateTo: 'admin' } })]);
+    expect((await orderOf(id)).refunded).toEqual(eur(0));
+    await stepOpen(approvalId);
+    expect((await decide(approvalId, finance, 'approve')).status).toBe(403);
+    expect((await decide(approvalId, operations, 'approve')).status).toBe(403);
+    expect((await decide(approvalId, finance2, 'approve')).status).toBe(200);
+    await eventually(() => getApproval(approvalId), (r) => Boolean(r.body.appliedAt));
+    expect(await orderOf(id)).toMatchObject({ refunded: eur(15_000), refundable: eur(5_000) });
+    const balance = await trialBalance();
+    expect(balance.totals.debit).toBe(balance.totals.credit);
+  });
+
+  it('above 1,000.00 needs finance then admin; rejected, the order and the ledger stay as they were', async () => {
+    const id = await paidOrder(300_000);
+    const approvalId = (await refund(id, 200_000)).body.approval.id as string;
+    await stepOpen(approvalId, 0);
+    expect((await decide(approvalId, finance2, 'approve')).body.status).toBe('pending');
+    await stepOpen(approvalId, 1);
+    expect((await decide(approvalId, finance2, 'approve')).status).toBe(403);
+    expect((await decide(approvalId, admin2, 'approve')).body.status).toBe('approved');
+    await eventually(() => getApproval(approvalId), (r) => Boolean(r.body.appliedAt));
+    expect((await orderOf(id)).refunded).toEqual(eur(200_000));
+
+    const before = { order: await orderOf(id), balance: await trialBalance() };
+    const rejectedId = (await refund(id, 50_000)).body.approval.id as string;
+    await stepOpen(rejectedId);
+    expect((await decide(rejectedId, finance2, 'reject', 'Not covered')).body.status).toBe('rejected');
+    await eventually(() => getApproval(rejectedId), (r) => Boolean(r.body.revertedAt));
+    expect(await orderOf(id)).toEqual(before.order);
+    expect(await trialBalance()).toEqual(before.balance);
   });
 });
 

@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import { newRefund, refundActions } from '../../finance/refund-writes';
+import { Money } from '../../shared/money';
+import { Actor, Id } from '../../shared/schemas';
+import { SubjectConditionFailed } from '../approval-repository';
+import { defineKind, OutcomeRefused } from './kind';
+
+/**
+ * A refund (DESIGN §7: > 100.00 → finance; > 1,000.00 → finance then admin). The measure is the
+ * amount in minor units. Nothing changes while it waits — the order and the ledger are touched only
+ * when the approved refund executes (one transaction with the approval's once-only mark), so a
+ * rejected refund leaves both exactly as they were.
+ */
+export const RefundSubject = z.object({
+  orderId: Id,
+  amount: Money,
+  reason: z.string(),
+  requestedBy: Actor,
+});
+export type RefundSubject = z.infer<typeof RefundSubject>;
+
+const format = (money: { amount: number; currency: string }) => `${(money.amount / 100).toFixed(2)} ${money.currency}`;
+
+export const refund = defineKind<RefundSubject>({
+  kind: 'refund',
+  subject: RefundSubject,
+  measure: (s) => s.amount.amount,
+  summary: (s) => `Refund ${format(s.amount)} on order ${s.orderId}: ${s.reason}`,
+  async apply(s, ctx) {
+    const record = newRefund(s.orderId, s, s.requestedBy, ctx.write.at);
+    try {
+      await ctx.commit(refundActions(record, ctx.write).map((named) => named.action));
+    } catch (error) {
+      if (error instanceof SubjectConditionFailed && error.index === 0) {
+        throw new OutcomeRefused('The order no longer has that much to refund (or is gone)');
+      }
+      throw error;
+    }
+  },
+  // Nothing was held: a rejection only records its outcome.
+  async reject(_s, ctx) {
+    await ctx.commit([]);
+  },
+});
