@@ -268,7 +268,7 @@ describe('machine problems', () => {
       child.on('exit', (code) => done({ code, stdout, stderr }));
     });
   }
-  const tsx = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--conditions=import', 'local/start.ts'];
+  const tsx = [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'local/start.ts'];
   let dataDir: string;
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'backoffice-e2e-fail-'));
