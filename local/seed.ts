@@ -1,7 +1,11 @@
 import { issueKey, keyRefusal } from '../functions/iam/api-keys';
 import { findApiKey, findPartner, insertPartnerWithKey, type PartnerRecord } from '../functions/iam/partner-repository';
 import { findStaffIdByEmail, insertStaff } from '../functions/iam/staff-repository';
+import { findProduct, findProductIdBySku } from '../functions/catalog/product-repository';
 import { createProduct } from '../functions/catalog/products';
+import { adjustStock } from '../functions/catalog/stock';
+import { queryAdjustments } from '../functions/catalog/stock-repository';
+import { insertCustomerIfAbsent } from '../functions/orders/customer-repository';
 import type { CreateProductInput } from '../functions/catalog/schemas';
 import type { BuiltInRole, Scope } from '../functions/shared/auth/permissions';
 import { UniqueValueTaken } from '../functions/shared/conditional';
@@ -12,7 +16,7 @@ import { readJsonFile, writeFileAtomic } from './paths';
 
 /**
  * Idempotent demo data (DESIGN §10): one staff member per built-in role plus a second admin and a
- * second finance member (four-eyes approvals), two partners with keys, a few products.
+ * second finance member (four-eyes approvals), two partners with keys, a few products with stock, two customers.
  * Imports handler code, so load it only after the runtime has set the environment.
  */
 export const DEMO_STAFF: ReadonlyArray<{ email: string; name: string; roles: BuiltInRole[] }> = [
@@ -45,6 +49,15 @@ export const DEMO_PRODUCTS: ReadonlyArray<CreateProductInput> = [
   { sku: 'DEMO-BOTTLE-750', name: 'Insulated bottle 750 ml', price: eur(2_490), status: 'active' },
   { sku: 'DEMO-CAP-WOOL', name: 'Merino wool cap', price: eur(2_900), status: 'draft' },
 ];
+
+/** Units put on the shelf of every active demo product that has none, so orders work right away. */
+export const DEMO_STOCK = 100;
+
+/** Demo customers with fixed ids, so scripts and partners can order for them without looking them up. */
+export const DEMO_CUSTOMERS = [
+  { id: '01JDEM0C0000000000000000C1', name: 'Jane Doe', email: 'jane.doe@example.com', phone: '+49 30 1234567' },
+  { id: '01JDEM0C0000000000000000C2', name: 'Max Mustermann', email: 'max.mustermann@example.com' },
+] as const;
 
 export interface SeededStaff {
   email: string;
@@ -126,16 +139,33 @@ async function seedPartners(demoKeysFile: string, log: (line: string) => void): 
 async function seedProducts(): Promise<number> {
   let created = 0;
   for (const product of DEMO_PRODUCTS) {
+    let id: string | undefined;
     try {
-      await createProduct(product, seedContext());
+      id = (await createProduct(product, seedContext())).id;
       created += 1;
     } catch (error) {
-      // Already seeded (the SKU is taken): nothing to do.
-      if (error instanceof HttpProblem && error.status === 409) continue;
-      throw error;
+      // Already seeded (the SKU is taken): only the stock may still be missing.
+      if (!(error instanceof HttpProblem && error.status === 409)) throw error;
+      id = await findProductIdBySku(product.sku);
     }
+    await seedStock(id);
   }
   return created;
+}
+
+/** Demo stock on an active demo product that has never had any (data kept from before inventory existed too). */
+async function seedStock(productId: string | undefined): Promise<void> {
+  const product = productId ? await findProduct(productId) : undefined;
+  if (!product || product.status !== 'active' || product.deletedAt) return;
+  if ((await queryAdjustments(product.id, 1)).items.length > 0) return;
+  await adjustStock(product.id, { delta: DEMO_STOCK, reason: 'Demo stock' }, seedContext());
+}
+
+async function seedCustomers(): Promise<void> {
+  for (const customer of DEMO_CUSTOMERS) {
+    const ctx = seedContext();
+    await insertCustomerIfAbsent({ ...customer, version: 1, createdAt: ctx.at, updatedAt: ctx.at, updatedBy: ctx.actor }, ctx);
+  }
 }
 
 export async function seedDemoData(options: { demoKeysFile: string; log?: (line: string) => void }): Promise<SeedResult> {
@@ -143,5 +173,6 @@ export async function seedDemoData(options: { demoKeysFile: string; log?: (line:
   const staff = await seedStaff();
   const partners = await seedPartners(options.demoKeysFile, log);
   const productsCreated = await seedProducts();
+  await seedCustomers();
   return { staff, ...partners, productsCreated };
 }
