@@ -128,7 +128,7 @@ export const orderKeys = {
 };
 
 /**
- * Double-entry ledger: entries in their account's partition, newest last by time; one running
+ * Double-entry ledger: entries in their account's partition, sorted by time; one running
  * balance item per account and currency, all of them in one gsi1 partition so a trial balance is
  * one Query.
  */
