@@ -22,4 +22,4 @@ it('adds the indexes an existing local table lacks', async () => {
   } finally {
     client.destroy();
   }
-});
+}, 60_000);
