@@ -332,11 +332,19 @@ describe('the local state machine', () => {
     const id = await product(10_000);
     const approvalId = await requestPriceChange(id, 30_000);
     const before = await stepOpen(approvalId);
-    const { stateDir, dispose } = sfn;
+    const { stateDir, dispose: removeFirst } = sfn;
     const port = Number(new URL(sfn.endpoint).port);
     await sfn.stop();
     // A new engine on the same state (and port: the handlers' SFN client keeps its endpoint).
-    sfn = Object.assign(await startTestApprovals({ stateDir, port }), { dispose });
+    const restarted = await startTestApprovals({ stateDir, port });
+    const stopRestarted = restarted.dispose;
+    sfn = {
+      ...restarted,
+      dispose: async () => {
+        await stopRestarted();
+        await removeFirst();
+      },
+    };
     // A decision sent before the execution resumed is kept for it.
     const approved = await decide(approvalId, admin2, 'approve');
     sfn.resume();
