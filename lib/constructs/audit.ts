@@ -1,13 +1,13 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AUDIT_CONSUMER, type StreamConsumerDefinition } from '../schema/stream-consumers';
 import { ModuleFunction, type ModuleLogLevel } from './module-function';
+import { StreamConsumer } from './stream-consumer';
 
 /** Default retention of audit entries: 7 years (2557 days). */
 export const DEFAULT_AUDIT_RETENTION = Duration.days(2557);
@@ -73,19 +73,6 @@ export class AuditLog extends Construct {
     const settings = props.consumer ?? AUDIT_CONSUMER;
     const retentionDays = (props.retention ?? DEFAULT_AUDIT_RETENTION).toDays();
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter destination: the on-failure destination of the audit event source mapping, which ' +
-        'cdk-nag cannot see as a DLQ because no redrive policy names it. Messages leave it only when an operator replays the ' +
-        'stream range they name, so a further DLQ behind it would never receive anything.',
-    });
-
     this.consumerFunction = new ModuleFunction(this, 'ConsumerFunction', {
       moduleName: 'audit-consumer',
       entry: 'functions/audit/consumer.ts',
@@ -110,31 +97,10 @@ export class AuditLog extends Construct {
     );
     props.auditTable.encryptionKey?.grantEncryptDecrypt(this.consumerFunction);
 
-    const notDerived = { 'anything-but': [...settings.excludeEntityTypes] };
-    this.eventSource = new DynamoEventSource(props.table, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: settings.batchSize,
-      retryAttempts: settings.retryAttempts,
-      bisectBatchOnError: settings.bisectOnError,
-      maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
-      reportBatchItemFailures: true,
-      // One batch per shard at a time: an entity's changes reach its chain in order.
-      parallelizationFactor: 1,
-      onFailure: new SqsDlq(this.deadLetterQueue),
-      filters: [
-        // Inserts and updates by the new image's type, removals by the old image's.
-        { pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entityType: { S: [notDerived] } } } }) },
-        { pattern: JSON.stringify({ eventName: ['REMOVE'], dynamodb: { OldImage: { entityType: { S: [notDerived] } } } }) },
-      ],
-    });
-    this.consumerFunction.addEventSource(this.eventSource);
-    Validations.of(this.consumerFunction.executionRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Resource "*" appears only for actions without resource-level permissions: xray:PutTraceSegments and ' +
-        'xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (added by the DynamoDB event source). Reading the ' +
-        'stream (DescribeStream, GetRecords, GetShardIterator) names the stream ARN, and audit table grants name the table ARN.',
-    });
+    // Filtered event source, bisect, bounded retries, record age, in-order batches and the DLQ.
+    const consumer = new StreamConsumer(this, 'Consumer', { table: props.table, handler: this.consumerFunction, definition: settings });
+    this.deadLetterQueue = consumer.deadLetterQueue;
+    this.eventSource = consumer.eventSource;
 
     props.readerFunction.grantTableRead(props.auditTable, props.auditIndexNames);
     props.readerFunction.addEnvironment('AUDIT_TABLE_NAME', props.auditTable.tableName);
