@@ -78,7 +78,6 @@ function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[])
     const available = Number(current.available ?? 0);
     return insufficientStock(line.sku, available, line.quantity, i);
   }
-  if (error.conflicted) return conflict('Too many concurrent changes to these products; retry', 'transaction-conflict');
   return error;
 }
 

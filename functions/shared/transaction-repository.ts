@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from './db';
+import { conflict } from './errors';
 
 /** One action of a TransactWriteItems request (document client form). */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -66,7 +67,8 @@ function reasonsOf(error: TransactionCanceledException, actions: readonly NamedA
 /**
  * Runs one TransactWriteItems request. A cancellation caused only by a concurrent transaction on the
  * same items (`TransactionConflict`, which AWS raises and DynamoDB Local never does) is retried a few
- * times with full jitter; a lost condition is never retried and throws TransactionCancelled.
+ * times with full jitter, then answered 409; a lost condition is never retried and throws
+ * TransactionCancelled for the caller to explain.
  */
 export async function transactWrite(actions: readonly NamedAction[]): Promise<void> {
   if (actions.length > MAX_TRANSACTION_ACTIONS) throw new Error(`A transaction holds at most ${MAX_TRANSACTION_ACTIONS} actions, not ${actions.length}`);
@@ -79,7 +81,8 @@ export async function transactWrite(actions: readonly NamedAction[]): Promise<vo
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const cancelled = new TransactionCancelled(reasonsOf(error, actions));
-      if (!cancelled.conflicted || attempt >= CONFLICT_ATTEMPTS) throw cancelled;
+      if (!cancelled.conflicted) throw cancelled;
+      if (attempt >= CONFLICT_ATTEMPTS) throw conflict('Too many concurrent changes to the same items; retry', 'transaction-conflict');
       await sleep(Math.random() * 25 * 2 ** attempt);
     }
   }

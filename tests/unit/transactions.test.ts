@@ -1,0 +1,60 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { documentClient } from '../../functions/shared/db';
+import { HttpProblem } from '../../functions/shared/errors';
+import { TransactionCancelled, transactWrite } from '../../functions/shared/transaction-repository';
+
+/**
+ * The transaction helper's AWS-only behaviour (DynamoDB Local never raises TransactionConflict):
+ * conflicts are retried with jitter, lost conditions are named and never retried.
+ */
+const dynamo = mockClient(documentClient);
+afterEach(() => dynamo.reset());
+afterAll(() => dynamo.restore());
+
+const actions = [
+  { name: 'order', action: { ConditionCheck: { TableName: 't', Key: { pk: 'ORDER#1', sk: 'ORDER' }, ConditionExpression: 'attribute_exists(pk)' } } },
+  { name: 'product:P1', action: { ConditionCheck: { TableName: 't', Key: { pk: 'PRODUCT#P1', sk: 'PRODUCT' }, ConditionExpression: 'attribute_exists(pk)' } } },
+];
+
+const cancelled = (codes: string[], item?: Record<string, unknown>) =>
+  new TransactionCanceledException({
+    message: 'cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code, i) => ({ Code, ...(item && i === 1 ? { Item: marshall(item) } : {}) })),
+  });
+
+it('retries a transaction cancelled only by a conflicting transaction, then succeeds', async () => {
+  dynamo.on(TransactWriteCommand).rejectsOnce(cancelled(['TransactionConflict', 'None'])).rejectsOnce(cancelled(['None', 'TransactionConflict'])).resolves({});
+  await transactWrite(actions);
+  expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(3);
+});
+
+it('answers 409 when the conflicts do not stop', async () => {
+  dynamo.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict', 'None']));
+  const error = await transactWrite(actions).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(HttpProblem);
+  expect(error).toMatchObject({ status: 409, slug: 'transaction-conflict' });
+  expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(4);
+});
+
+it('names the action whose condition lost and returns the item it was compared against, without retrying', async () => {
+  dynamo.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed'], { pk: 'PRODUCT#P1', available: 2 }));
+  const error = await transactWrite(actions).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(TransactionCancelled);
+  const lost = error as TransactionCancelled;
+  expect(lost.failed('product:P1')).toBe(true);
+  expect(lost.failed('order')).toBe(false);
+  expect(lost.current('product:P1')).toEqual({ pk: 'PRODUCT#P1', available: 2 });
+  expect(lost.failedNames()).toEqual(['product:P1']);
+  expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+});
+
+it('refuses more than 100 actions and duplicate names before sending anything', async () => {
+  const many = Array.from({ length: 101 }, (_, i) => ({ ...actions[0]!, name: `a${i}` }));
+  await expect(transactWrite(many)).rejects.toThrow('at most 100 actions');
+  await expect(transactWrite([actions[0]!, actions[0]!])).rejects.toThrow('unique');
+  expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+});
