@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import { restoreLocalData } from '../local/backup';
 import { LocalSetupError } from '../local/errors';
 import { dataDirOf } from '../local/paths';
+import { parseFileCommandLine, runCommand } from './cli-options';
 
 /**
  * `npm run restore -- <file> [--replace]`: loads a snapshot written by `npm run backup` into the
@@ -11,25 +11,14 @@ import { dataDirOf } from '../local/paths';
 const USAGE = 'Usage: npm run restore -- <file.jsonl.gz> [--replace]   (env: BACKOFFICE_DATA_DIR)';
 
 async function main(): Promise<void> {
-  let file: string | undefined;
-  let replace = false;
-  for (const arg of process.argv.slice(2)) {
-    if (arg === '--replace') replace = true;
-    else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      return;
-    } else if (arg.startsWith('-')) throw new LocalSetupError(`Unknown option ${arg}. ${USAGE}`);
-    else if (file === undefined) file = resolve(arg);
-    else throw new LocalSetupError(`One file only. ${USAGE}`);
-  }
+  const args = parseFileCommandLine(process.argv.slice(2), ['replace'], USAGE);
+  if (!args) return;
+  const { file, flags } = args;
   if (!file) throw new LocalSetupError(USAGE);
   const dataDir = dataDirOf();
-  const loaded = await restoreLocalData({ dataDir, file, replace, log: (line) => console.log(line) });
+  const loaded = await restoreLocalData({ dataDir, file, replace: flags.replace, log: (line) => console.log(line) });
   const counts = Object.entries(loaded).map(([table, count]) => `${table} ${count}`).join(', ');
   console.log(`Restored ${counts} items into ${dataDir}. Start it with: npm start`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof LocalSetupError ? error.message : `Restore failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runCommand('Restore', main);
