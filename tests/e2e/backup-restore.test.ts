@@ -2,11 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { localDynamoClient } from '../../local/dynamodb';
 import { readSnapshot, type Item } from '../../local/snapshot';
 import { adminToken, api, credentials } from '../support/e2e-client';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { scanTable, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
 /**
  * Local backup and restore (issue 10): a workload through the API (products with price and SKU
@@ -41,22 +39,6 @@ function npmRun(script: 'backup' | 'restore', args: string[], dataDir: string): 
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((done) => child.once('exit', (code) => done({ code, output })));
-}
-
-async function scan(endpoint: string, table: string): Promise<Item[]> {
-  const client = localDynamoClient(endpoint);
-  const items: Item[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  try {
-    do {
-      const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-  } finally {
-    client.destroy();
-  }
-  return items;
 }
 
 const keyOf = (item: Item) => `${item.pk!.S}|${item.sk!.S}`;
@@ -126,8 +108,8 @@ test('a seeded workload survives backup and restore, item for item in both table
   restored = await startRuntimeProcess({ dataDir });
   const restoredCredentials = restored.credentials();
   await new Promise((r) => setTimeout(r, 1_000)); // a few poller rounds: nothing may reach the audit log
-  expect(sorted(await scan(restoredCredentials.dynamodbEndpoint, restoredCredentials.tableName))).toEqual(sorted(single));
-  expect(sorted(await scan(restoredCredentials.dynamodbEndpoint, restoredCredentials.auditTableName))).toEqual(sorted(audit));
+  expect(sorted(await scanTable(restoredCredentials.dynamodbEndpoint, restoredCredentials.tableName))).toEqual(sorted(single));
+  expect(sorted(await scanTable(restoredCredentials.dynamodbEndpoint, restoredCredentials.auditTableName))).toEqual(sorted(audit));
   const restoredToken = restoredCredentials.tokens['admin@example.com']!;
   const read = await fetch(`${restored.url}/admin/v1/products/${products[0]!.id}`, { headers: { authorization: `Bearer ${restoredToken}` } });
   expect(read.status).toBe(200);

@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DERIVED_ENTITY_TYPES } from '../../lib/schema/tables';
 import { processAlive, type LockInfo } from '../../local/data-dir-lock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../../local/dynamodb';
 import type { RecordedDelivery } from '../../local/stream-recorder';
-import { killGroup, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { killGroup, scanTable, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
 /**
  * Crash safety (issue 10): the local runtime is killed with SIGKILL in the middle of a workload of
@@ -85,22 +85,6 @@ function deliveries(): RecordedDelivery[] {
     .split('\n')
     .filter((line) => line.startsWith('{') && line.endsWith('}'))
     .map((line) => JSON.parse(line) as RecordedDelivery);
-}
-
-async function scanAll(endpoint: string, table: string): Promise<Array<Record<string, AttributeValue>>> {
-  const client = localDynamoClient(endpoint);
-  const items: Array<Record<string, AttributeValue>> = [];
-  let start: Record<string, AttributeValue> | undefined;
-  try {
-    do {
-      const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-  } finally {
-    client.destroy();
-  }
-  return items;
 }
 
 /** Every record of the single table's stream that reaches consumers (derived entity types are filtered out). */
@@ -258,7 +242,7 @@ test('SIGKILL mid-workload: no acknowledged write lost, no half-applied command,
   const token = credentials.tokens['admin@example.com']!;
 
   // 1. Every acknowledged write is there, as acknowledged (or with the change that was in flight).
-  const items = await scanAll(credentials.dynamodbEndpoint, credentials.tableName);
+  const items = await scanTable(credentials.dynamodbEndpoint, credentials.tableName);
   const byKey = new Map(items.map((i) => [i.pk!.S!, i]));
   for (const state of products.values()) {
     const item = byKey.get(`PRODUCT#${state.id}`);

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../local/dynamodb';
 import { freePort } from '../../local/ports';
 import type { LocalCredentialsFile } from './e2e-client';
 import { READY_LINE } from './e2e-global-setup';
@@ -126,4 +128,21 @@ export function killGroup(child: ChildProcess): void {
   } catch {
     // Already gone.
   }
+}
+
+/** Every item of a table of a runtime's DynamoDB Local (consistent reads, all pages): what is really stored. */
+export async function scanTable(endpoint: string, table: string): Promise<Array<Record<string, AttributeValue>>> {
+  const client = localDynamoClient(endpoint);
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  try {
+    do {
+      const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+  } finally {
+    client.destroy();
+  }
+  return items;
 }
