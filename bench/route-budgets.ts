@@ -27,7 +27,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   getRole: same(['GetItem'], 'A role is one item.'),
   createRole: same(['PutItem'], 'One conditional put (the name must be free).'),
   updateRole: same(['UpdateItem'], 'One conditional update (version, custom role).'),
-  deleteRole: same(['DeleteItem'], 'One conditional delete (custom role, expected version).'),
+  deleteRole: same(['UpdateItem'], 'One conditional update marking the role deleted and stamping the deleter (nobody holds it, expected version).'),
   listStaff: same(['Query'], 'One Query page of the staff index.'),
   createStaff: same(['TransactWriteItems'], 'The member, the unique-email claim and role grants in one transaction.'),
   getStaff: same(['GetItem'], 'A member is one item.'),

@@ -223,8 +223,10 @@ const present = (value: Plain | undefined) => value !== undefined && value !== n
 const text = (value: Plain | undefined) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /**
- * create (INSERT) · remove (REMOVE: a hard delete) · delete (`deletedAt` appears: a soft delete) ·
- * restore (`deletedAt` disappears) · transition (`status` changes) · update (anything else).
+ * create (INSERT, or a new item put over a soft-deleted one: `deletedAt` disappears and `createdAt`
+ * changes, e.g. a custom role created again under a deleted role's name) · remove (REMOVE: a hard
+ * delete) · delete (`deletedAt` appears: a soft delete) · restore (`deletedAt` disappears) ·
+ * transition (`status` changes) · update (anything else).
  */
 export function classify(eventName: DynamoDBRecord['eventName'], before: Image | undefined, after: Image | undefined): AuditAction {
   if (eventName === 'INSERT') return 'create';
@@ -232,7 +234,7 @@ export function classify(eventName: DynamoDBRecord['eventName'], before: Image |
   const wasDeleted = present(before?.deletedAt);
   const isDeleted = present(after?.deletedAt);
   if (!wasDeleted && isDeleted) return 'delete';
-  if (wasDeleted && !isDeleted) return 'restore';
+  if (wasDeleted && !isDeleted) return canonicalJson(before?.createdAt) === canonicalJson(after?.createdAt) ? 'restore' : 'create';
   if (canonicalJson(before?.status) !== canonicalJson(after?.status)) return 'transition';
   return 'update';
 }

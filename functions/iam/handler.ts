@@ -24,7 +24,7 @@ export const handler = createHttpHandler(iamRoutes, {
   createRole: async (req) => ({ status: 201, body: await createRole(req.body, writeContextOf(req)) }),
   updateRole: async (req) => ({ status: 200, body: await updateRole(req.params.name, req.body, req.ifMatch, writeContextOf(req)) }),
   deleteRole: async (req) => {
-    await deleteRole(req.params.name, req.ifMatch);
+    await deleteRole(req.params.name, req.ifMatch, writeContextOf(req));
     return { status: 204, body: undefined };
   },
 

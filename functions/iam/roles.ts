@@ -3,7 +3,7 @@ import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { conflict, notFound, preconditionFailed } from '../shared/errors';
 import type { WriteContext } from '../shared/write-context';
-import { deleteRole as deleteRoleItem, findRole, insertRole, queryRoles, updateRole as updateRoleItem, type RoleRecord } from './role-repository';
+import { findRole, markRoleDeleted, insertRole, queryRoles, updateRole as updateRoleItem, type RoleRecord } from './role-repository';
 import type { RoleView } from './schemas';
 
 /** Roles: the seven built-in ones are fixed in code; custom roles are items anyone with roles:write manages. */
@@ -18,7 +18,7 @@ const refuseBuiltIn = (name: string) => {
 
 function explain(failure: ConditionFailed, name: string, expectedVersion: number | undefined): Error {
   const current = failure.current;
-  if (!current) return notFound('Role');
+  if (!current || current.deletedAt) return notFound('Role');
   if (expectedVersion !== undefined && current.version !== expectedVersion) {
     return preconditionFailed(`The role is at version ${String(current.version)}, not ${expectedVersion}`);
   }
@@ -79,10 +79,10 @@ export async function updateRole(
   }
 }
 
-export async function deleteRole(name: string, expectedVersion: number | undefined): Promise<void> {
+export async function deleteRole(name: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<void> {
   refuseBuiltIn(name);
   try {
-    await deleteRoleItem(name, expectedVersion);
+    await markRoleDeleted(name, expectedVersion, ctx);
   } catch (error) {
     if (error instanceof ConditionFailed) throw explain(error, name, expectedVersion);
     throw error;

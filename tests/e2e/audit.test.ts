@@ -14,6 +14,7 @@ import { adminToken, api, credentials, partnerKey, type ApiReply } from '../supp
 jest.setTimeout(120_000);
 
 const ADMIN = 'admin@example.com';
+const ADMIN2 = 'admin2@example.com';
 const AUDITOR = 'auditor@example.com';
 const WAIT_MS = 30_000;
 
@@ -143,21 +144,28 @@ describe('a scripted workload is audited, one entry per change', () => {
     expect(await verify('staff', id)).toMatchObject({ ok: true, entries: enabled.body.version });
   });
 
-  it('custom roles: create, change, delete (a hard delete keeps the old image)', async () => {
+  it('custom roles: create, change, delete (stamped: the deleter is named), create again under the name', async () => {
     const name = `audit-${randomUUID().slice(0, 6)}`;
     await ok(admin('POST', '/roles', { name, permissions: ['products:read'] }), 201);
     await ok(admin('PATCH', `/roles/${name}`, { permissions: ['products:read', 'orders:read'] }));
-    await ok(admin('DELETE', `/roles/${name}`), 204);
+    // Deleted by another admin than the last writer: the entry must name the deleter.
+    await ok(admin('DELETE', `/roles/${name}`, undefined, ADMIN2), 204);
+    await ok(admin('POST', '/roles', { name, permissions: ['customers:read'] }), 201);
 
-    const entries = await waitForEntries('role', name, 3);
+    const entries = await waitForEntries('role', name, 4);
     expect(entries.map((e) => [e.action, e.actor])).toEqual([
       ['create', adminActor()],
       ['update', adminActor()],
-      ['remove', adminActor()],
+      ['delete', actorOf(ADMIN2)],
+      ['create', adminActor()],
     ]);
+    expect(new Set(entries.map((e) => e.requestId)).size).toBe(4);
     expect(change(entries[1]!, 'permissions')).toEqual({ field: 'permissions', before: ['products:read'], after: ['products:read', 'orders:read'] });
-    expect(change(entries[2]!, 'permissions')).toEqual({ field: 'permissions', before: ['products:read', 'orders:read'], after: null });
-    expect(await verify('role', name)).toMatchObject({ ok: true, entries: 3 });
+    expect(fields(entries[2]!)).toEqual(['deletedAt', 'deletedBy']);
+    expect(change(entries[2]!, 'deletedBy')).toEqual({ field: 'deletedBy', before: null, after: actorOf(ADMIN2) });
+    expect(change(entries[3]!, 'permissions')).toEqual({ field: 'permissions', before: ['products:read', 'orders:read'], after: ['customers:read'] });
+    expect(change(entries[3]!, 'deletedBy')).toEqual({ field: 'deletedBy', before: actorOf(ADMIN2), after: null });
+    expect(await verify('role', name)).toMatchObject({ ok: true, entries: 4 });
   });
 
   it('partners and keys: the key secret and its hash never reach the log', async () => {

@@ -7,7 +7,7 @@ import { iamRoutes } from '../../functions/iam/routes';
 import { BUILT_IN_ROLE_NAMES } from '../../functions/shared/auth/permissions';
 import { newId } from '../../functions/shared/ids';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
-import { startTestApprovals } from '../support/local-approvals';
+import { startTestApprovals, useOwnTable } from '../support/local-approvals';
 import { createStaff } from '../support/staff';
 
 let admin: string;
@@ -25,6 +25,7 @@ const roleName = () => `r-${newId().toLowerCase().slice(-10)}`;
 // Granting admin starts an approval workflow (tests/integration/approvals.test.ts covers it).
 let approvals: Awaited<ReturnType<typeof startTestApprovals>> | undefined;
 beforeAll(async () => {
+  await useOwnTable('iam');
   approvals = await startTestApprovals();
   admin = await createStaff(['admin']);
   admin2 = await createStaff(['admin']);
@@ -59,6 +60,32 @@ describe('roles', () => {
     expect((await call('updateRole', { params: { name }, body: { description: 'x' }, headers: { 'if-match': '"1"' } })).status).toBe(412);
     expect((await call('deleteRole', { params: { name } })).status).toBe(204);
     expect((await call('getRole', { params: { name } })).status).toBe(404);
+  });
+
+  it('a deleted role is gone for every use, and its name can be used again', async () => {
+    const name = roleName();
+    await call('createRole', { body: { name, permissions: ['products:read'] } });
+    expect((await call('deleteRole', { params: { name } })).status).toBe(204);
+    expect((await call('deleteRole', { params: { name } })).status).toBe(404);
+    expect((await call('updateRole', { params: { name }, body: { description: 'x' } })).status).toBe(404);
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call('listRoles', { query: { limit: '100', ...(cursor ? { cursor } : {}) } });
+      listed.push(...page.body.items.map((r: { name: string }) => r.name));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(listed).toContain('admin');
+    expect(listed).not.toContain(name);
+    const refused = await call('createStaff', { body: { email: email(), name: 'Nobody', roles: [name] } });
+    expect(refused.status).toBe(400);
+
+    // Created again under the same name: a new role (the tombstone is replaced), assignable again.
+    const again = await call('createRole', { body: { name, permissions: ['orders:read'] } });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ name, permissions: ['orders:read'], assignedCount: 0, version: 1 });
+    expect((await call('getRole', { params: { name } })).body).not.toHaveProperty('deletedAt');
+    expect((await call('createStaff', { body: { email: email(), name: 'Holder', roles: [name] } })).status).toBe(201);
   });
 
   it('grants a custom role’s permissions and keeps an assigned role from being deleted', async () => {

@@ -196,6 +196,7 @@ describe('actions', () => {
     ['MODIFY', live, { ...live, status: 'archived' }, 'transition'],
     ['MODIFY', live, { ...live, deletedAt: '2026-01-01T00:00:00.000Z', deletedBy: 'staff:x' }, 'delete'],
     ['MODIFY', { ...live, deletedAt: '2026-01-01T00:00:00.000Z' }, live, 'restore'],
+    ['MODIFY', { ...live, deletedAt: '2026-01-01T00:00:00.000Z' }, { ...live, createdAt: '2026-02-01T00:00:00.000Z' }, 'create'],
     ['MODIFY', live, { ...live, status: 'archived', deletedAt: '2026-01-01T00:00:00.000Z' }, 'delete'],
   ] as const)('%s %#: %s', (eventName, before, after, action) => {
     expect(classify(eventName, before, after)).toBe(action);

@@ -28,20 +28,26 @@ export async function getStaffAccess(staffId: string): Promise<StaffAccessRecord
 }
 
 /**
- * The permissions of custom roles, by name, in one BatchGetItem. Roles that do not exist are left
- * out; `unprocessed` lists the names DynamoDB did not get to (only under throttling).
+ * The permissions of custom roles, by name, in one BatchGetItem. Roles that do not exist (or were
+ * deleted) are left out; `unprocessed` lists the names DynamoDB did not get to (only under throttling).
  */
 export async function getCustomRoleGrants(names: string[]): Promise<{ grants: Record<string, string[]>; unprocessed: string[] }> {
   if (names.length === 0) return { grants: {}, unprocessed: [] };
   const { Responses, UnprocessedKeys } = await documentClient.send(
     new BatchGetCommand({
       RequestItems: {
-        [tableName()]: { Keys: names.map((name) => roleKeys.byName(name)), ProjectionExpression: '#name, #permissions', ExpressionAttributeNames: { '#name': 'name', '#permissions': 'permissions' } },
+        [tableName()]: {
+          Keys: names.map((name) => roleKeys.byName(name)),
+          ProjectionExpression: '#name, #permissions, deletedAt',
+          ExpressionAttributeNames: { '#name': 'name', '#permissions': 'permissions' },
+        },
       },
     }),
   );
   const grants: Record<string, string[]> = {};
-  for (const item of Responses?.[tableName()] ?? []) grants[item.name as string] = item.permissions as string[];
+  for (const item of Responses?.[tableName()] ?? []) {
+    if (item.deletedAt === undefined) grants[item.name as string] = item.permissions as string[];
+  }
   const pending = new Set((UnprocessedKeys?.[tableName()]?.Keys ?? []).map((key) => key.pk as string));
   const unprocessed = names.filter((name) => pending.has(roleKeys.byName(name).pk));
   return { grants, unprocessed };
