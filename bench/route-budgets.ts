@@ -105,6 +105,19 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   getShipment: same(['Query'], 'The shipment and its tracking events share a partition: one Query.'),
   createTrackingEvent: same(['GetItem', 'TransactWriteItems'], 'The shipment is read (state); event and shipment state in one transaction.'),
   partnerCreateTrackingEvent: same(['GetItem', 'TransactWriteItems'], 'As createTrackingEvent (the carrier must be the calling partner), without the authorization read.'),
+  // support
+  createTicket: same(['TransactWriteItems'], 'Ticket, its due-time copy, first history event, customer check and idempotency key in one transaction (a linked order is read first: GetItem).'),
+  listTickets: same(['Query'], 'One Query page of the list’s index (status, customer, assignee or due time).'),
+  getTicket: same(['GetItem'], 'A ticket is one item.'),
+  getTicketHistory: same(['Query'], 'One Query of the ticket’s history items.'),
+  assignTicket: same(['GetItem', 'GetItem', 'TransactWriteItems'], 'The assignee’s record (active, role grants; custom roles add a BatchGetItem) and the ticket are read; ticket, due copy, history and an active-staff check in one transaction.'),
+  startTicket: same(['GetItem', 'TransactWriteItems'], 'The ticket is read (state, version); ticket, due copy and history in one transaction.'),
+  resolveTicket: same(['GetItem', 'TransactWriteItems'], 'As startTicket.'),
+  closeTicket: same(['GetItem', 'TransactWriteItems'], 'As startTicket.'),
+  reopenTicket: same(['GetItem', 'TransactWriteItems'], 'As startTicket.'),
+  createTicketComment: same(['TransactWriteItems'], 'The comment and a check that the ticket exists and is not closed, in one transaction.'),
+  listTicketComments: same(['Query'], 'One Query page of the ticket’s comment items.'),
+  partnerCreateTicket: same(['TransactWriteItems'], 'As createTicket, without the authorization read.'),
 };
 
 /** The requests a route's call makes, with the authorization read first on the admin API. */

@@ -8,6 +8,7 @@ import { handler as finance } from '../functions/finance/handler';
 import { handler as iam } from '../functions/iam/handler';
 import { handler as logistics } from '../functions/logistics/handler';
 import { handler as orders } from '../functions/orders/handler';
+import { handler as support } from '../functions/support/handler';
 import { routes } from '../functions/routes';
 import type { ModuleName, RouteSpec } from '../functions/shared/http/route';
 import { newId } from '../functions/shared/ids';
@@ -22,7 +23,7 @@ import { createStaff } from '../tests/support/staff';
  * budget (bench/route-budgets.ts). Handlers run in process, as API Gateway would invoke them.
  */
 type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
-const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics } as unknown as Record<ModuleName, Handler>;
+const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support } as unknown as Record<ModuleName, Handler>;
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -102,6 +103,13 @@ export class Fixtures {
   }
   async staff(roles = ['support']): Promise<string> {
     return createStaff(roles);
+  }
+  /** A ticket filed by the admin, moved on to `status` (assigned to the admin on the way). */
+  async ticket(status: 'open' | 'assigned' | 'resolved' = 'open'): Promise<string> {
+    const { id } = await this.ok('createTicket', { body: { subject: 'Bench', description: 'Parcel missing', priority: 'normal' } }, 201);
+    if (status !== 'open') await this.ok('assignTicket', { params: { id }, body: { assigneeId: this.admin } }, 200);
+    if (status === 'resolved') await this.ok('resolveTicket', { params: { id }, body: {} }, 200);
+    return id as string;
   }
   async role(): Promise<string> {
     const name = `r-${newId().toLowerCase().slice(-12)}`;
@@ -243,4 +251,25 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
   getShipment: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, status: 200 }),
   createTrackingEvent: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, body: { type: 'in_transit' }, status: 201 }),
   partnerCreateTrackingEvent: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, body: { type: 'in_transit' }, headers: { 'Idempotency-Key': newId() }, status: 201 }),
+  // support
+  createTicket: async (fx) => ({ body: { subject: 'Bench', description: 'Parcel missing', customerId: await fx.customer(), priority: 'normal' }, status: 201 }),
+  listTickets: async () => ({ query: { list: 'overdue', limit: '10' }, status: 200 }),
+  getTicket: async (fx) => ({ params: { id: await fx.ticket() }, status: 200 }),
+  getTicketHistory: async (fx) => ({ params: { id: await fx.ticket() }, status: 200 }),
+  assignTicket: async (fx) => ({ params: { id: await fx.ticket() }, body: { assigneeId: await fx.staff(['support']) }, headers: ifMatch(1), status: 200 }),
+  startTicket: async (fx) => ({ params: { id: await fx.ticket('assigned') }, status: 200 }),
+  resolveTicket: async (fx) => ({ params: { id: await fx.ticket('assigned') }, body: { resolution: 'Resent' }, status: 200 }),
+  closeTicket: async (fx) => ({ params: { id: await fx.ticket('resolved') }, status: 200 }),
+  reopenTicket: async (fx) => ({ params: { id: await fx.ticket('resolved') }, body: { reason: 'Still broken' }, status: 200 }),
+  createTicketComment: async (fx) => ({ params: { id: await fx.ticket() }, body: { body: 'Called the customer', visibility: 'internal' }, status: 201 }),
+  listTicketComments: async (fx) => {
+    const id = await fx.ticket();
+    await fx.ok('createTicketComment', { params: { id }, body: { body: 'Noted', visibility: 'customer' } }, 201);
+    return { params: { id }, status: 200 };
+  },
+  partnerCreateTicket: async (fx) => ({
+    body: { subject: 'Bench', description: 'Damaged', customerId: await fx.customer(), priority: 'high' },
+    headers: { 'Idempotency-Key': newId() },
+    status: 201,
+  }),
 };

@@ -6,10 +6,11 @@ import { financeRoutes } from './finance/routes';
 import { iamRoutes } from './iam/routes';
 import { logisticsRoutes } from './logistics/routes';
 import { ordersRoutes } from './orders/routes';
+import { supportRoutes } from './support/routes';
 import type { RouteSpec } from './shared/http/route';
 
 /**
  * The route table: every route of both APIs. The CDK stack, the local gateway, the OpenAPI
  * document and the authorization tests all read it. Each module's Lambda imports only its slice.
  */
-export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes];
+export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes, ...supportRoutes];

@@ -1,4 +1,4 @@
-import { advanceClock, now } from '../functions/shared/clock';
+import { advanceClock, now, rewindClock } from '../functions/shared/clock';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -308,18 +308,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       });
     }
     if (route === 'POST /local/clock') {
-      // Moves the clock of usage plans, key expiry and the functions forward (token checks keep real time).
+      // Moves the clock of usage plans, key expiry and the functions forward (token checks keep real time);
+      // `rewindSeconds` takes back an earlier advance (a test restoring the clock for the tests beside it).
       const read = await readBody(req, 4 * 1024);
       let seconds = NaN;
+      let rewind = false;
       try {
-        if (read.ok) seconds = Number((JSON.parse(read.body.toString('utf8')) as { advanceSeconds?: unknown }).advanceSeconds);
+        if (read.ok) {
+          const given = JSON.parse(read.body.toString('utf8')) as { advanceSeconds?: unknown; rewindSeconds?: unknown };
+          rewind = given.rewindSeconds !== undefined && given.advanceSeconds === undefined;
+          seconds = Number(rewind ? given.rewindSeconds : given.advanceSeconds);
+        }
       } catch {
         // answered below
       }
       if (!Number.isFinite(seconds) || seconds < 0) {
-        return problem(400, 'Bad Request', 'Give {"advanceSeconds": <non-negative number>}', 'invalid-request', call);
+        return problem(400, 'Bad Request', 'Give {"advanceSeconds": <non-negative number>} or {"rewindSeconds": <non-negative number>}', 'invalid-request', call);
       }
-      advanceClock(seconds * 1000);
+      try {
+        if (rewind) rewindClock(seconds * 1000);
+        else advanceClock(seconds * 1000);
+      } catch (error) {
+        return problem(409, 'Conflict', (error as Error).message, 'clock-not-advanced', call);
+      }
       return json(200, { now: new Date(now()).toISOString() });
     }
     if (route === 'POST /local/token') {

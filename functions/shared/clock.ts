@@ -18,3 +18,13 @@ export function advanceClock(ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) throw new Error('The clock only moves forward');
   offsetMs += ms;
 }
+
+/**
+ * Local runtime and tests only: takes back (part of) an earlier advance, so a test that moved the
+ * clock can restore it for the tests running beside it. Never before real time.
+ */
+export function rewindClock(ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error('Give the milliseconds to take back');
+  if (ms > offsetMs) throw new Error(`The clock is only ${offsetMs} ms ahead of real time`);
+  offsetMs -= ms;
+}

@@ -14,6 +14,10 @@ export type EntityType =
   | 'ledger_balance'
   | 'shipment'
   | 'tracking_event'
+  | 'ticket'
+  | 'ticket_event'
+  | 'ticket_comment'
+  | 'ticket_due'
   | 'idempotency'
   | 'staff'
   | 'role'
@@ -147,6 +151,38 @@ export const shipmentKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `SHIPMENT#${id}`, sk: 'SHIPMENT' }),
   partition: (id: string) => `SHIPMENT#${id}`,
   event: (shipmentId: string, at: string, eventId: string): PrimaryKey => ({ pk: `SHIPMENT#${shipmentId}`, sk: `EVENT#${at}#${eventId}` }),
+};
+
+/**
+ * Support tickets (DESIGN §6). A ticket is one item; its history events and comments live in its
+ * partition. Lists, each one Query:
+ * - by status (gsi1, earliest SLA due time first); "unassigned" is the `open` status (an open ticket
+ *   never has an assignee, every other active state has one);
+ * - by customer (gsi2, the customer's partition shared with their orders, `TICKET#` prefix, newest first);
+ * - by assignee (gsi3, earliest due first): "my tickets";
+ * - overdue: while a ticket is active (open, assigned, in_progress) a copy of it (`sk=DUE`) sits in one
+ *   gsi1 partition sorted by due time, so "overdue" is the range below now.
+ */
+export const ticketKeys = {
+  byId: (id: string): PrimaryKey => ({ pk: `TICKET#${id}`, sk: 'TICKET' }),
+  partition: (id: string) => `TICKET#${id}`,
+  byStatus: (status: string, dueAt: string, id: string) => ({ gsi1pk: `TICKET_STATUS#${status}`, gsi1sk: `${dueAt}#${id}` }),
+  byStatusPartition: (status: string) => `TICKET_STATUS#${status}`,
+  byCustomer: (customerId: string, createdAt: string, id: string) => ({ gsi2pk: `CUSTOMER#${customerId}`, gsi2sk: `TICKET#${createdAt}#${id}` }),
+  byCustomerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  customerSortPrefix: () => 'TICKET#',
+  byAssignee: (staffId: string, dueAt: string, id: string) => ({ gsi3pk: `TICKET_ASSIGNEE#${staffId}`, gsi3sk: `${dueAt}#${id}` }),
+  byAssigneePartition: (staffId: string) => `TICKET_ASSIGNEE#${staffId}`,
+  /** The active copy of a ticket, in the due-time list. */
+  due: (id: string): PrimaryKey => ({ pk: `TICKET#${id}`, sk: 'DUE' }),
+  dueIndex: (dueAt: string, id: string) => ({ gsi1pk: 'TICKETS_DUE', gsi1sk: `${dueAt}#${id}` }),
+  duePartition: () => 'TICKETS_DUE',
+  /** Due strictly before `at`: every `<dueAt>#<id>` with dueAt < at (an ISO timestamp). */
+  dueBefore: (at: string): SortRange => ({ lower: '0', upper: at }),
+  event: (ticketId: string, at: string, eventId: string): PrimaryKey => ({ pk: `TICKET#${ticketId}`, sk: `EVENT#${at}#${eventId}` }),
+  eventPrefix: () => 'EVENT#',
+  comment: (ticketId: string, at: string, commentId: string): PrimaryKey => ({ pk: `TICKET#${ticketId}`, sk: `COMMENT#${at}#${commentId}` }),
+  commentPrefix: () => 'COMMENT#',
 };
 
 /** Idempotency records, per caller (`staff:<id>` / `partner:<id>`) and key. */

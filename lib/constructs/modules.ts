@@ -18,6 +18,8 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  * - logistics: shipments and tracking events (reads, transactions that move orders and stock).
  * - audit: reads the caller's staff record to authorize (GetItem); its own table, the audit log, is
  *   granted by the AuditLog construct (read only).
+ * - support: tickets, their history and comments (reads, lists, transactions with a customer or
+ *   staff condition check).
  * - approvals: approvals, their inbox and the policy (reads, lists, conditional writes); the state
  *   machine's tasks run in a function of their own (lib/constructs/approvals.ts).
  */
@@ -30,6 +32,7 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   orders: 'readWrite',
   finance: 'readWrite',
   logistics: 'readWrite',
+  support: 'readWrite',
 };
 
 /** Properties of {@link BackofficeModules}. */

@@ -39,7 +39,7 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Scopes a partner API key can carry (DESIGN §6, partner API). */
-export const SCOPES = ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read'] as const;
+export const SCOPES = ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read', 'tickets:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const BUILT_IN_ROLES = {

@@ -1,0 +1,316 @@
+import { liveCustomerCheck } from '../orders/customer-repository';
+import { findOrder } from '../orders/order-repository';
+import { getCustomRoleGrants, getStaffAccess } from '../shared/auth/staff-access-repository';
+import { grants, grantsOfRoles, isBuiltInRole } from '../shared/auth/permissions';
+import { nowIso } from '../shared/clock';
+import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { badRequest, conflict, notFound, preconditionFailed } from '../shared/errors';
+import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
+import { newId } from '../shared/ids';
+import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
+import type { WriteContext } from '../shared/write-context';
+import { assertCanRun, canRun, dueAtOf, illegalTransition, isOverdue, targetOf, type TicketCommand } from './lifecycle';
+import {
+  activeStaffCheck,
+  ASSIGNEE_ACTION,
+  commentPut,
+  dueWrite,
+  findTicket,
+  queryTicketComments,
+  queryTicketHistory,
+  queryTickets,
+  TICKET_ACTION,
+  ticketEventPut,
+  ticketOpenCheck,
+  ticketPut,
+  type TicketCommentRecord,
+  type TicketList,
+  type TicketRecord,
+} from './ticket-repository';
+import type { CommentVisibility, CreateTicketInput, Ticket, TicketComment, TicketHistoryEntry, TicketStatus } from './schemas';
+
+/** Support ticket use cases: filing (staff or partner), reading, lists, the lifecycle and comments. */
+
+export function toTicket(record: TicketRecord, now = nowIso()): Ticket {
+  const { requestId: _r, sourceIp: _s, ...rest } = record;
+  return { ...rest, overdue: isOverdue(record, now) };
+}
+
+/** What a partner sees of a ticket it filed. */
+export function forPartner(ticket: Ticket) {
+  const { updatedBy: _u, createdBy: _c, assigneeId: _a, ...rest } = ticket;
+  return rest;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filing a ticket
+
+export interface TicketOrigin {
+  /** Set when a partner files the ticket: it may link only its own orders. */
+  partnerId?: string;
+}
+
+/** The order a ticket links: it must exist (and, for a partner, be its own) and belong to the ticket's customer. */
+async function linkedOrder(input: CreateTicketInput, origin: TicketOrigin): Promise<{ customerId?: string }> {
+  if (!input.orderId) return {};
+  const order = await findOrder(input.orderId);
+  // Another partner's order reads as "no such order", like everywhere in the partner API.
+  if (!order || (origin.partnerId !== undefined && order.partnerId !== origin.partnerId)) {
+    throw badRequest('The order does not exist', [{ path: 'body.orderId', message: 'No such order' }]);
+  }
+  if (input.customerId !== undefined && order.customerId !== input.customerId) {
+    throw badRequest('The order belongs to another customer', [{ path: 'body.orderId', message: 'Not an order of this customer' }]);
+  }
+  return { customerId: order.customerId };
+}
+
+/**
+ * Files a ticket: `open`, due after the SLA of its priority. One transaction puts the ticket, its
+ * due-time copy and its first history event, checks the customer (exists, not deleted) and records
+ * the idempotency key. A linked order (read first) gives the ticket its customer when none is named.
+ */
+export async function createTicket(
+  input: CreateTicketInput,
+  origin: TicketOrigin,
+  idempotency: IdempotentRequest | undefined,
+  ctx: WriteContext,
+): Promise<CommandResult<Ticket>> {
+  return runIdempotent<Ticket>(idempotency, ctx, async (record) => {
+    const order = await linkedOrder(input, origin);
+    const customerId = input.customerId ?? order.customerId;
+    const ticket: TicketRecord = {
+      id: newId(),
+      subject: input.subject,
+      description: input.description,
+      ...(customerId ? { customerId } : {}),
+      ...(input.orderId ? { orderId: input.orderId } : {}),
+      ...(origin.partnerId ? { partnerId: origin.partnerId } : {}),
+      priority: input.priority,
+      status: 'open',
+      dueAt: dueAtOf(input.priority, ctx.at),
+      version: 1,
+      createdAt: ctx.at,
+      createdBy: ctx.actor,
+      updatedAt: ctx.at,
+      updatedBy: ctx.actor,
+      requestId: ctx.requestId,
+      sourceIp: ctx.sourceIp,
+    };
+    const response = { status: 201, body: toTicket(ticket, ctx.at) };
+    try {
+      await transactWrite([
+        ...record(response),
+        ticketPut(ticket),
+        dueWrite(ticket),
+        ticketEventPut({ id: newId(), ticketId: ticket.id, from: null, to: 'open', actor: ctx.actor, at: ctx.at }, ctx),
+        ...(customerId ? [liveCustomerCheck(customerId)] : []),
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failed('customer')) {
+        throw badRequest('The customer does not exist or was deleted', [{ path: 'body.customerId', message: 'No such customer' }]);
+      }
+      throw error;
+    }
+    return response;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and lists
+
+export async function getTicket(id: string, partnerId?: string): Promise<TicketRecord> {
+  const ticket = await findTicket(id);
+  if (!ticket || (partnerId !== undefined && ticket.partnerId !== partnerId)) throw notFound('Ticket');
+  return ticket;
+}
+
+export interface ListTicketsInput {
+  list?: 'mine' | 'unassigned' | 'overdue';
+  status?: TicketStatus;
+  customerId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Exactly one of list, status or customerId names the list. */
+export function ticketListOf(input: ListTicketsInput, callerStaffId: string, now: string): TicketList {
+  const given = [input.list && 'list', input.status && 'status', input.customerId && 'customerId'].filter(Boolean);
+  if (given.length !== 1) {
+    throw badRequest('Name exactly one list: list (mine, unassigned or overdue), status or customerId', [
+      { path: 'query', message: given.length === 0 ? 'Give list, status or customerId' : `Give only one of ${given.join(', ')}` },
+    ]);
+  }
+  if (input.status) return { by: 'status', status: input.status };
+  if (input.customerId) return { by: 'customer', customerId: input.customerId };
+  switch (input.list!) {
+    case 'mine':
+      return { by: 'assignee', staffId: callerStaffId };
+    case 'unassigned':
+      return { by: 'status', status: 'open' };
+    case 'overdue':
+      return { by: 'overdue', now };
+  }
+}
+
+/**
+ * One Query per page. Status, unassigned, mine and overdue lists run earliest due first; a customer's
+ * tickets newest first. The overdue list holds active tickets due before the (controllable) clock's now.
+ */
+export async function listTickets(input: ListTicketsInput, callerStaffId: string) {
+  const now = nowIso();
+  const list = ticketListOf(input, callerStaffId, now);
+  const binding = `admin.tickets|${JSON.stringify(list.by === 'overdue' ? { by: 'overdue' } : list)}`;
+  const page = await queryTickets(list, input.limit, decodeCursor(input.cursor, binding));
+  return { items: page.items.map((t) => toTicket(t, now)), nextCursor: encodeCursor(page.lastKey, binding) };
+}
+
+export async function getTicketHistory(id: string): Promise<{ items: TicketHistoryEntry[] }> {
+  const events = await queryTicketHistory(id);
+  if (events.length === 0) throw notFound('Ticket');
+  return {
+    items: events.map(({ from, to, actor, at, assigneeId, reason }) => ({
+      from,
+      to,
+      actor,
+      at,
+      ...(assigneeId === undefined ? {} : { assigneeId }),
+      ...(reason === undefined ? {} : { reason }),
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle
+
+/** May `staffId` work on tickets: an active staff member whose roles grant tickets:write. */
+async function assertAssignable(staffId: string): Promise<void> {
+  const refuse = (message: string) => badRequest(message, [{ path: 'body.assigneeId', message }]);
+  const member = await getStaffAccess(staffId);
+  if (!member) throw refuse('No such staff member');
+  if (member.status !== 'active') throw refuse('The staff member is disabled');
+  const custom = await getCustomRoleGrants(member.roles.filter((role) => !isBuiltInRole(role)));
+  if (!grants(grantsOfRoles(member.roles, custom.grants), 'tickets:write')) {
+    throw refuse('The staff member does not work on tickets (no tickets:write permission)');
+  }
+}
+
+interface Change {
+  set?: Partial<TicketRecord>;
+  remove?: Array<keyof TicketRecord>;
+  reason?: string;
+  checks?: NamedAction[];
+}
+
+/**
+ * Runs a lifecycle command: read, check If-Match and the command's source states, then ONE
+ * transaction — the ticket over the version read, its due-time copy, and the history event. A lost
+ * race names the state the ticket is in now (409) or asks to retry.
+ */
+async function runCommand(id: string, command: TicketCommand, expectedVersion: number | undefined, ctx: WriteContext, change: (t: TicketRecord) => Change = () => ({})): Promise<Ticket> {
+  const current = await findTicket(id);
+  if (!current) throw notFound('Ticket');
+  if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    throw preconditionFailed(`The ticket is at version ${current.version}, not ${expectedVersion}`);
+  }
+  assertCanRun(command, current.status);
+  const { set = {}, remove = [], reason, checks = [] } = change(current);
+  const draft: TicketRecord = { ...current, ...set };
+  for (const field of remove) delete draft[field];
+  const to = targetOf(command, draft);
+  const next: TicketRecord = { ...draft, status: to, version: current.version + 1, updatedAt: ctx.at, updatedBy: ctx.actor, requestId: ctx.requestId, sourceIp: ctx.sourceIp };
+  try {
+    await transactWrite([
+      ticketPut(next, current.version),
+      dueWrite(next),
+      ticketEventPut(
+        {
+          id: newId(),
+          ticketId: id,
+          from: current.status,
+          to,
+          actor: ctx.actor,
+          at: ctx.at,
+          ...(command === 'assign' && next.assigneeId ? { assigneeId: next.assigneeId } : {}),
+          ...(reason === undefined ? {} : { reason }),
+        },
+        ctx,
+      ),
+      ...checks,
+    ]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled) {
+      if (error.failed(ASSIGNEE_ACTION)) throw badRequest('The staff member was disabled meanwhile', [{ path: 'body.assigneeId', message: 'The staff member is disabled' }]);
+      if (error.failed(TICKET_ACTION)) {
+        const seen = error.current(TICKET_ACTION);
+        if (!seen) throw notFound('Ticket');
+        if (!canRun(command, seen.status as TicketStatus)) throw illegalTransition(String(seen.status), command);
+        throw conflict(`The ticket changed while this request ran (version ${String(seen.version)}, not ${current.version}); read it again and retry`);
+      }
+    }
+    throw error;
+  }
+  return toTicket(next, ctx.at);
+}
+
+type Version = number | undefined;
+
+/** Assigns (or reassigns) the ticket to a support member: → assigned. */
+export async function assignTicket(id: string, assigneeId: string, expectedVersion: Version, ctx: WriteContext): Promise<Ticket> {
+  await assertAssignable(assigneeId);
+  return runCommand(id, 'assign', expectedVersion, ctx, () => ({ set: { assigneeId }, checks: [activeStaffCheck(assigneeId)] }));
+}
+
+export const startTicket = (id: string, expectedVersion: Version, ctx: WriteContext) => runCommand(id, 'start', expectedVersion, ctx);
+
+/** → resolved; records when (the metrics' time to resolution) and, optionally, how. */
+export const resolveTicket = (id: string, resolution: string | undefined, expectedVersion: Version, ctx: WriteContext) =>
+  runCommand(id, 'resolve', expectedVersion, ctx, () => ({
+    set: { resolvedAt: ctx.at, ...(resolution === undefined ? {} : { resolution }) },
+    ...(resolution === undefined ? { remove: ['resolution'] } : {}),
+    ...(resolution === undefined ? {} : { reason: resolution }),
+  }));
+
+export const closeTicket = (id: string, expectedVersion: Version, ctx: WriteContext) =>
+  runCommand(id, 'close', expectedVersion, ctx, () => ({ set: { closedAt: ctx.at } }));
+
+/**
+ * Reopens a resolved or closed ticket: back to its assignee (→ assigned) or, with `unassign`, to the
+ * unassigned queue (→ open). Its SLA clock starts again from now; the resolution marks are cleared.
+ */
+export const reopenTicket = (id: string, input: { reason?: string; unassign?: boolean }, expectedVersion: Version, ctx: WriteContext) =>
+  runCommand(id, 'reopen', expectedVersion, ctx, (t) => ({
+    set: { dueAt: dueAtOf(t.priority, ctx.at) },
+    remove: ['resolvedAt', 'closedAt', 'resolution', ...(input.unassign ? (['assigneeId'] as const) : [])],
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+  }));
+
+// ---------------------------------------------------------------------------------------------
+// Comments
+
+const toComment = (record: TicketCommentRecord): TicketComment => {
+  const { id, ticketId, body, visibility, author, createdAt } = record;
+  return { id, ticketId, body, visibility, author, createdAt };
+};
+
+/** Adds a comment to a ticket that is not closed: one transaction, the comment and a check of the ticket. */
+export async function addComment(ticketId: string, input: { body: string; visibility: CommentVisibility }, ctx: WriteContext): Promise<TicketComment> {
+  const comment: TicketCommentRecord = { id: newId(), ticketId, body: input.body, visibility: input.visibility, author: ctx.actor, createdAt: ctx.at };
+  try {
+    await transactWrite([commentPut(comment, ctx), ticketOpenCheck(ticketId)]);
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.failed(TICKET_ACTION)) {
+      const seen = error.current(TICKET_ACTION);
+      if (!seen) throw notFound('Ticket');
+      throw conflict('The ticket is closed: reopen it to comment', 'illegal-transition');
+    }
+    throw error;
+  }
+  return toComment(comment);
+}
+
+/** A page of the ticket's comments, oldest first: one Query (an unknown ticket has none). */
+export async function listComments(ticketId: string, limit: number, cursor: string | undefined) {
+  const binding = `admin.ticket-comments|${ticketId}`;
+  const page = await queryTicketComments(ticketId, limit, decodeCursor(cursor, binding));
+  return { items: page.items.map(toComment), nextCursor: encodeCursor(page.lastKey, binding) };
+}
