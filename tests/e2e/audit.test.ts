@@ -6,16 +6,22 @@ import { adminToken, api, credentials, partnerKey, type ApiReply } from '../supp
 
 /**
  * The audit log end to end: a scripted workload through the real runtime (`npm start`), whose stream
- * poller feeds the audit consumer asynchronously. Every wait polls the audit API with a deadline
- * (no blind sleeps). Checked: one entry per change with the right actor, action and diff; soft delete
- * and restore both recorded; every chain verifies; secrets never appear; derived items are not
- * audited; who may read; tampering is named by verify.
+ * poller feeds the audit consumer asynchronously — products, staff, custom roles, partners and keys,
+ * and commerce (customer, staff and partner orders, payment, refunds direct and through an approval
+ * applied by the workflow, cancellation). Every wait polls the audit API with a deadline (no blind
+ * sleeps). Checked: one entry per change with the right actor, action and diff (for commerce, per
+ * request: exactly the entries of the items it wrote, found by request id); soft delete and restore
+ * both recorded; every chain verifies; secrets never appear; derived items are not audited; who may
+ * read; tampering is named by verify.
  */
 jest.setTimeout(120_000);
 
 const ADMIN = 'admin@example.com';
 const ADMIN2 = 'admin2@example.com';
 const AUDITOR = 'auditor@example.com';
+const FINANCE = 'finance@example.com';
+const FINANCE2 = 'finance2@example.com';
+const OPS = 'ops@example.com';
 const WAIT_MS = 30_000;
 
 interface Entry {
@@ -192,6 +198,222 @@ describe('a scripted workload is audited, one entry per change', () => {
     expect(await verify('partner', partnerId)).toMatchObject({ ok: true, entries: current.body.version });
   });
 
+  it('commerce: a customer, a staff and a partner order, a payment, a direct refund, a refund through an approval, a cancellation', async () => {
+    // Every write of the single table that is not derived is one change. Per request, exactly these entries
+    // (idempotency records and unique claims are derived: never audited):
+    //   customer           → customer create
+    //   stock adjustment   → product update (stock counters), stock_adjustment create
+    //   order (staff)      → order create, order_event create, product update (reserved)
+    //   order (partner)    → the same, by partner:<id>
+    //   payment (in full)  → order transition (paid), order_event create, payment create, 2 ledger_entry creates, 2 ledger_balance changes
+    //   refund 50.00       → order update, refund create, 2 ledger_entry creates, 2 ledger_balance changes
+    //   refund 120.00      → approval create only (202: nothing else changes while it waits)
+    //   workflow, step     → approval update (the step opens), by system:approvals
+    //   approve (finance2) → approval transition (approved)
+    //   workflow, apply    → approval update (appliedAt), order update, refund create, 2 ledger_entry creates, 2 ledger_balance changes, all system:approvals
+    //   cancel (partner's) → order transition (cancelled), order_event create, product update (reserved released)
+    const shopId = credentials().partners['demo-shop']!.id;
+    const shop = `partner:${shopId}`;
+    const [finance, finance2, ops] = [actorOf(FINANCE), actorOf(FINANCE2), actorOf(OPS)];
+    const eur = (amount: number) => ({ amount, currency: 'EUR' });
+    const requests: Array<{ name: string; requestId: string; actor: string; expected: string[] }> = [];
+    async function step(name: string, expected: string[], actor: string, reply: Promise<ApiReply>, status: number): Promise<ApiReply> {
+      const res = await ok(reply, status);
+      const requestId = res.headers.get('x-request-id');
+      if (!requestId) throw new Error(`${name}: no x-request-id`);
+      requests.push({ name, requestId, actor, expected });
+      return res;
+    }
+
+    const product = await ok(admin('POST', '/products', { sku: `AUD-C-${randomUUID().slice(0, 8)}`, name: 'Audit commerce', price: eur(10_000), status: 'active' }), 201);
+    const productId: string = product.body.id;
+    const adjustment = await step('stock adjustment', ['product:update', 'stock_adjustment:create'], ops, admin('POST', `/products/${productId}/stock-adjustments`, { delta: 10, reason: 'Goods received' }, OPS), 201);
+    const customer = await step('customer', ['customer:create'], adminActor(), admin('POST', '/customers', { name: 'Audit Customer', email: `audit-${randomUUID().slice(0, 8)}@example.com` }), 201);
+    const customerId: string = customer.body.id;
+    const staffOrder = await step('staff order', ['order:create', 'order_event:create', 'product:update'], adminActor(), admin('POST', '/orders', { customerId, lines: [{ productId, quantity: 2 }] }), 201);
+    const orderId: string = staffOrder.body.id;
+    expect(staffOrder.body.total).toEqual(eur(20_000));
+    const posting = ['ledger_entry:create', 'ledger_entry:create', 'ledger_balance:*', 'ledger_balance:*'];
+    const payment = await step('payment', ['order:transition', 'order_event:create', 'payment:create', ...posting], finance, admin('POST', `/orders/${orderId}/payments`, { amount: eur(20_000), method: 'card' }, FINANCE), 201);
+    expect(payment.body.orderStatus).toBe('paid');
+    // Above the 100.00 limit: held for finance. Its workflow starts while the rest of the workload runs.
+    const held = await step('refund 120.00', ['approval:create'], finance, admin('POST', `/orders/${orderId}/refunds`, { amount: eur(12_000), reason: 'Broken' }, FINANCE), 202);
+    const approvalId: string = held.body.approval.id;
+    const partnerOrder = await step(
+      'partner order',
+      ['order:create', 'order_event:create', 'product:update'],
+      shop,
+      api('POST', '/partner/v1/orders', { apiKey: partnerKey('demo-shop'), body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'Idempotency-Key': randomUUID() } }),
+      201,
+    );
+    const partnerOrderId: string = partnerOrder.body.id;
+    const smallRefund = await step('refund 50.00', ['order:update', 'refund:create', ...posting], finance, admin('POST', `/orders/${orderId}/refunds`, { amount: eur(5_000), reason: 'Scratched' }, FINANCE), 201);
+    await step('cancel', ['order:transition', 'order_event:create', 'product:update'], ops, admin('POST', `/orders/${partnerOrderId}/cancel`, { reason: 'Customer changed their mind' }, OPS), 200);
+    // The workflow opens finance's step (system:approvals), then another finance member approves.
+    await waitForEntries('approval', approvalId, 2);
+    await step('approve', ['approval:transition'], finance2, admin('POST', `/approvals/${approvalId}/approve`, { comment: 'Checked' }, FINANCE2), 200);
+
+    // The chains of the entities with known ids, each complete (the workflow's apply is the order's 4th change).
+    const productEntries = await waitForEntries('product', productId, 5);
+    const orderEntries = await waitForEntries('order', orderId, 4);
+    const partnerOrderEntries = await waitForEntries('order', partnerOrderId, 2);
+    const approvalEntries = await waitForEntries('approval', approvalId, 4);
+    const customerEntries = await waitForEntries('customer', customerId, 1);
+    const system = 'system:approvals';
+    const openStep = approvalEntries[1]!;
+    const applied = approvalEntries[3]!;
+    requests.push({ name: 'workflow: step opens', requestId: openStep.requestId!, actor: system, expected: ['approval:update'] });
+    requests.push({ name: 'workflow: apply', requestId: applied.requestId!, actor: system, expected: ['approval:update', 'order:update', 'refund:create', ...posting] });
+
+    expect(customerEntries.map((e) => [e.action, e.actor])).toEqual([['create', adminActor()]]);
+    expect(change(customerEntries[0]!, 'name')).toEqual({ field: 'name', before: null, after: 'Audit Customer' });
+    expect(productEntries.map((e) => [e.action, e.actor])).toEqual([
+      ['create', adminActor()],
+      ['update', ops],
+      ['update', adminActor()],
+      ['update', shop],
+      ['update', ops],
+    ]);
+    const stock = (entry: Entry) => entry.changes.filter((c) => ['onHand', 'reserved', 'available'].includes(c.field));
+    expect(stock(productEntries[1]!)).toEqual([
+      { field: 'available', before: 0, after: 10 },
+      { field: 'onHand', before: 0, after: 10 },
+    ]);
+    expect(productEntries[2]!.changes).toEqual([
+      { field: 'available', before: 10, after: 8 },
+      { field: 'reserved', before: 0, after: 2 },
+    ]);
+    expect(productEntries[3]!.changes).toEqual([
+      { field: 'available', before: 8, after: 7 },
+      { field: 'reserved', before: 2, after: 3 },
+    ]);
+    expect(productEntries[4]!.changes).toEqual([
+      { field: 'available', before: 7, after: 8 },
+      { field: 'reserved', before: 3, after: 2 },
+    ]);
+
+    expect(orderEntries.map((e) => [e.action, e.actor])).toEqual([
+      ['create', adminActor()],
+      ['transition', finance],
+      ['update', finance],
+      ['update', system],
+    ]);
+    expect(change(orderEntries[0]!, 'status')).toEqual({ field: 'status', before: null, after: 'pending_payment' });
+    expect(change(orderEntries[0]!, 'total')).toEqual({ field: 'total', before: null, after: 20_000 });
+    expect(orderEntries[1]!.changes).toEqual([
+      { field: 'outstanding', before: 20_000, after: 0 },
+      { field: 'paidAmount', before: 0, after: 20_000 },
+      { field: 'refundable', before: 0, after: 20_000 },
+      { field: 'status', before: 'pending_payment', after: 'paid' },
+    ]);
+    expect(orderEntries[2]!.changes).toEqual([
+      { field: 'refundable', before: 20_000, after: 15_000 },
+      { field: 'refundedAmount', before: 0, after: 5_000 },
+    ]);
+    expect(orderEntries[3]!.changes).toEqual([
+      { field: 'refundable', before: 15_000, after: 3_000 },
+      { field: 'refundedAmount', before: 5_000, after: 17_000 },
+    ]);
+    expect(partnerOrderEntries.map((e) => [e.action, e.actor])).toEqual([
+      ['create', shop],
+      ['transition', ops],
+    ]);
+    expect(change(partnerOrderEntries[0]!, 'partnerId')).toEqual({ field: 'partnerId', before: null, after: shopId });
+    expect(partnerOrderEntries[1]!.changes).toEqual([
+      { field: 'cancelReason', before: null, after: 'Customer changed their mind' },
+      { field: 'status', before: 'pending_payment', after: 'cancelled' },
+    ]);
+
+    expect(approvalEntries.map((e) => [e.action, e.actor])).toEqual([
+      ['create', finance],
+      ['update', system],
+      ['transition', finance2],
+      ['update', system],
+    ]);
+    expect(change(approvalEntries[0]!, 'subject')?.after).toEqual({ orderId, amount: eur(12_000), reason: 'Broken', requestedBy: finance });
+    expect(change(openStep, 'taskToken')).toEqual({ field: 'taskToken', before: null, after: '[redacted]' });
+    expect(change(approvalEntries[2]!, 'status')).toEqual({ field: 'status', before: 'pending', after: 'approved' });
+    expect(fields(applied)).toEqual(['appliedAt']);
+
+    // Every entry of those requests, wherever it landed: one time-range listing around them, by request id.
+    const times = [...productEntries, ...orderEntries, ...partnerOrderEntries, ...approvalEntries, ...customerEntries].map((e) => Date.parse(e.at));
+    const window = { from: new Date(Math.min(...times) - 1000).toISOString(), to: new Date(Math.max(...times) + 1000).toISOString() };
+    const expectedCount = requests.reduce((sum, r) => sum + r.expected.length, 0);
+    const byRequest = await entriesOfRequests(window, new Set(requests.map((r) => r.requestId)), expectedCount);
+    const kinds = (entries: Entry[]) => entries.map((e) => `${e.entityType}:${e.entityType === 'ledger_balance' ? '*' : e.action}`).sort();
+    for (const request of requests) {
+      const entries = byRequest.get(request.requestId) ?? [];
+      expect({ request: request.name, kinds: kinds(entries) }).toEqual({ request: request.name, kinds: [...request.expected].sort() });
+      expect({ request: request.name, actors: [...new Set(entries.map((e) => e.actor))] }).toEqual({ request: request.name, actors: [request.actor] });
+    }
+    const of = (name: string, entityType: string) => byRequest.get(requests.find((r) => r.name === name)!.requestId)!.filter((e) => e.entityType === entityType);
+
+    // The children: the stock adjustment, history events, the payment, both refunds, the postings.
+    expect(of('stock adjustment', 'stock_adjustment').map((e) => e.entityId)).toEqual([adjustment.body.id]);
+    expect(change(of('stock adjustment', 'stock_adjustment')[0]!, 'delta')).toEqual({ field: 'delta', before: null, after: 10 });
+    const history = (name: string) => of(name, 'order_event').map((e) => [change(e, 'orderId')?.after, change(e, 'from')?.after ?? null, change(e, 'to')?.after]);
+    expect(history('staff order')).toEqual([[orderId, null, 'pending_payment']]);
+    expect(history('partner order')).toEqual([[partnerOrderId, null, 'pending_payment']]);
+    expect(history('payment')).toEqual([[orderId, 'pending_payment', 'paid']]);
+    expect(history('cancel')).toEqual([[partnerOrderId, 'pending_payment', 'cancelled']]);
+    expect(of('payment', 'payment').map((e) => [e.entityId, change(e, 'amount')?.after])).toEqual([[payment.body.id, eur(20_000)]]);
+    expect(of('refund 50.00', 'refund').map((e) => [e.entityId, change(e, 'amount')?.after])).toEqual([[smallRefund.body.id, eur(5_000)]]);
+    const approvedRefund = of('workflow: apply', 'refund');
+    expect(approvedRefund.map((e) => [change(e, 'orderId')?.after, change(e, 'amount')?.after, change(e, 'createdBy')?.after])).toEqual([[orderId, eur(12_000), finance]]);
+    const lines = (name: string) =>
+      of(name, 'ledger_entry')
+        .map((e) => [change(e, 'account')?.after, change(e, 'side')?.after, change(e, 'amount')?.after, change(e, 'orderId')?.after])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(lines('payment')).toEqual([
+      ['1000', 'debit', 20_000, orderId],
+      ['4000', 'credit', 20_000, orderId],
+    ]);
+    expect(lines('refund 50.00')).toEqual([
+      ['1000', 'credit', 5_000, orderId],
+      ['4100', 'debit', 5_000, orderId],
+    ]);
+    expect(lines('workflow: apply')).toEqual([
+      ['1000', 'credit', 12_000, orderId],
+      ['4100', 'debit', 12_000, orderId],
+    ]);
+    const moved = (e: Entry, side: 'debit' | 'credit') => Number(change(e, side)?.after ?? 0) - Number(change(e, side)?.before ?? 0);
+    const balances = (name: string) =>
+      of(name, 'ledger_balance')
+        .map((e) => [e.entityId, moved(e, 'debit'), moved(e, 'credit')])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(balances('payment')).toEqual([
+      ['1000/EUR', 20_000, 0],
+      ['4000/EUR', 0, 20_000],
+    ]);
+    expect(balances('refund 50.00')).toEqual([
+      ['1000/EUR', 0, 5_000],
+      ['4100/EUR', 5_000, 0],
+    ]);
+    expect(balances('workflow: apply')).toEqual([
+      ['1000/EUR', 0, 12_000],
+      ['4100/EUR', 12_000, 0],
+    ]);
+
+    // Each entity's chain holds exactly its changes and verifies (the shared ledger balances: their chains verify).
+    const children = [...byRequest.values()].flat().filter((e) => !['product', 'order', 'approval', 'customer', 'ledger_balance'].includes(e.entityType));
+    const childChains = await Promise.all(children.map((e) => entriesOf(e.entityType, e.entityId)));
+    expect(childChains.map((chain) => chain.length)).toEqual(children.map(() => 1));
+    const chains: Array<[string, string, number]> = [
+      ['product', productId, 5],
+      ['order', orderId, 4],
+      ['order', partnerOrderId, 2],
+      ['approval', approvalId, 4],
+      ['customer', customerId, 1],
+      ...children.map((e): [string, string, number] => [e.entityType, e.entityId, 1]),
+    ];
+    const verified = await Promise.all(chains.map(async ([entityType, entityId]) => ({ entityType, entityId, ...(await verify(entityType, entityId)) })));
+    expect(verified).toEqual(chains.map(([entityType, entityId, entries]) => ({ entityType, entityId, ok: true, entries, headHash: expect.any(String) })));
+    const ledgerBalances = await Promise.all(['1000/EUR', '4000/EUR', '4100/EUR'].map((id) => verify('ledger_balance', id)));
+    expect(ledgerBalances).toEqual([0, 1, 2].map(() => expect.objectContaining({ ok: true })));
+    // Nothing was recorded twice meanwhile.
+    expect([...(await entriesOfRequests(window, new Set(requests.map((r) => r.requestId)), expectedCount)).values()].flat()).toHaveLength(expectedCount);
+  });
+
   it('the seeded staff, partners and their keys were recorded as created by system:seed', async () => {
     for (const email of Object.keys(credentials().staff)) {
       const [first] = await waitForEntries('staff', staffId(email), 1);
@@ -248,6 +470,32 @@ async function pollListing(filter: Record<string, string>, found: (entry: Entry)
     } while (cursor && pages < 500);
     if (all.some(found)) return all;
     if (Date.now() > deadline) throw new Error(`No matching entry in ${JSON.stringify(filter)} after ${WAIT_MS} ms (${all.length} entries)`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The entries of the given requests, grouped by request id, from every page of a time-range listing;
+ * read again (bounded) until `count` of them show (the by-day index is eventually consistent).
+ */
+async function entriesOfRequests(window: { from: string; to: string }, requestIds: Set<string>, count: number): Promise<Map<string, Entry[]>> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const found = new Map<string, Entry[]>();
+    let total = 0;
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ ...window, limit: '100', ...(cursor ? { cursor } : {}) });
+      const page = await ok(admin('GET', `/audit?${query}`, undefined, AUDITOR));
+      for (const entry of page.body.items as Entry[]) {
+        if (entry.requestId === null || !requestIds.has(entry.requestId)) continue;
+        found.set(entry.requestId, [...(found.get(entry.requestId) ?? []), entry]);
+        total += 1;
+      }
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    if (total >= count) return found;
+    if (Date.now() > deadline) throw new Error(`${total} of ${count} entries of the workload's requests in ${JSON.stringify(window)} after ${WAIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
