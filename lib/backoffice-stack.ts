@@ -118,11 +118,10 @@ export class BackofficeStack extends Stack {
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
 
-    // Commands of these modules may answer 202 with an approval (DESIGN §7).
+    // Commands that need an approval write it (202); its workflow starts from the stream (DESIGN §7).
     this.approvals = new ApprovalWorkflow(this, 'Approvals', {
       table: this.data.table,
       deciderFunction: this.modules.functions.approvals,
-      requesterFunctions: [this.modules.functions.catalog, this.modules.functions.iam, this.modules.functions.finance],
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
@@ -175,6 +174,10 @@ export class BackofficeStack extends Stack {
     this.monitoring.addStreamConsumer('usage-plan-sync', {
       function: this.identitySync.usagePlanSync,
       deadLetterQueue: this.identitySync.consumers[1]!.deadLetterQueue,
+    });
+    this.monitoring.addStreamConsumer('approval-starter', {
+      function: this.approvals.starterFunction,
+      deadLetterQueue: this.approvals.starter.deadLetterQueue,
     });
     this.monitoring.addFunction('approvals-workflow', this.approvals.workflowFunction, 'workflow');
     this.monitoring.addStateMachine('approvals', this.approvals.stateMachine);

@@ -1,5 +1,6 @@
+import { handler as approvalStarter } from '../functions/approvals/starter';
 import { handler as auditConsumer } from '../functions/audit/consumer';
-import { AUDIT_CONSUMER, type StreamConsumerDefinition } from '../lib/schema/stream-consumers';
+import { APPROVAL_STARTER_CONSUMER, AUDIT_CONSUMER, type StreamConsumerDefinition } from '../lib/schema/stream-consumers';
 import type { StreamConsumer, StreamHandler } from './stream-poller';
 import { STREAM_RECORDER_ENV, streamRecorder } from './stream-recorder';
 
@@ -16,12 +17,16 @@ function fromDefinition(definition: StreamConsumerDefinition, handler: StreamHan
     batchSize: definition.batchSize,
     maxRetries: definition.retryAttempts,
     bisectOnError: definition.bisectOnError,
-    filter: { excludeEntityTypes: definition.excludeEntityTypes },
+    filter: {
+      excludeEntityTypes: definition.excludeEntityTypes,
+      ...(definition.entityTypes ? { entityTypes: definition.entityTypes } : {}),
+      ...(definition.eventNames ? { eventNames: definition.eventNames } : {}),
+    },
   };
 }
 
 export async function localStreamConsumers(): Promise<StreamConsumer[]> {
   // BACKOFFICE_STREAM_RECORDER=<file>: also record every delivery (local/stream-recorder.ts).
   const recorder = process.env[STREAM_RECORDER_ENV];
-  return [fromDefinition(AUDIT_CONSUMER, auditConsumer), ...(recorder ? [streamRecorder(recorder)] : [])];
+  return [fromDefinition(APPROVAL_STARTER_CONSUMER, approvalStarter), fromDefinition(AUDIT_CONSUMER, auditConsumer), ...(recorder ? [streamRecorder(recorder)] : [])];
 }

@@ -36,6 +36,8 @@ export interface StreamFilter {
   entityTypes?: readonly string[];
   /** These never reach it; defaults to DERIVED_ENTITY_TYPES so consumers never feed themselves. */
   excludeEntityTypes?: readonly string[];
+  /** Only these kinds of change reach the consumer (default: all). */
+  eventNames?: readonly string[];
 }
 
 /** What the on-failure destination receives, shaped like Lambda's stream failure record plus the records. */
@@ -163,12 +165,13 @@ function entityTypeOf(record: DynamoDBRecord): string | undefined {
 }
 
 /**
- * Lambda event filtering on `entityType` (of the new image, or the old one for removals).
+ * Lambda event filtering on `entityType` (of the new image, or the old one for removals) and `eventName`.
  * A record without an entity type matches no pattern, so it is filtered out.
  */
 export function passesFilter(record: DynamoDBRecord, filter: StreamFilter): boolean {
   const type = entityTypeOf(record);
   if (type === undefined) return false;
+  if (filter.eventNames && !filter.eventNames.includes(record.eventName ?? '')) return false;
   if (filter.entityTypes && !filter.entityTypes.includes(type)) return false;
   const excluded = filter.excludeEntityTypes ?? DERIVED_ENTITY_TYPES;
   return !excluded.includes(type);

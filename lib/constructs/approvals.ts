@@ -21,7 +21,9 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { APPROVAL_STARTER_CONSUMER } from '../schema/stream-consumers';
 import { ModuleFunction, type ModuleLogLevel } from './module-function';
+import { StreamConsumer } from './stream-consumer';
 
 /**
  * Errors the workflow routes on. They are the `errorType`s of functions/approvals/workflow.ts and
@@ -138,11 +140,6 @@ export interface ApprovalWorkflowProps {
   /** The approvals module's function: it decides steps (SendTaskSuccess / SendTaskFailure). */
   readonly deciderFunction: ModuleFunction;
   /**
-   * Module functions whose commands may need an approval: they start executions
-   * (`states:StartExecution`) and get the state machine's ARN as `APPROVALS_STATE_MACHINE_ARN`.
-   */
-  readonly requesterFunctions: readonly ModuleFunction[];
-  /**
    * Retention of the workflow function's and the state machine's log groups.
    * @default RetentionDays.ONE_MONTH
    */
@@ -157,9 +154,11 @@ export interface ApprovalWorkflowProps {
 /**
  * Approvals on Step Functions (DESIGN §7): a Standard state machine ({@link approvalWorkflowDefinition})
  * whose tasks run in one function (functions/approvals/workflow.ts), with execution logging and X-Ray.
- * Least privilege: the state machine may only invoke that function; requesters may only start
- * executions; the decider may only send task success or failure; the workflow function reads and
- * writes the table (it applies approved changes) and nothing else.
+ * Executions are started from the table's stream by a consumer of their own (functions/approvals/starter.ts:
+ * the outbox; modules that request approvals only write the approval item, in the transaction that marks
+ * the subject). Least privilege: the state machine may only invoke the workflow function; the starter may
+ * only start executions; the decider may only send task success or failure; the workflow function reads
+ * and writes the table (it applies approved changes) and nothing else.
  */
 export class ApprovalWorkflow extends Construct {
   /** Runs the state machine's tasks. */
@@ -168,6 +167,10 @@ export class ApprovalWorkflow extends Construct {
   public readonly stateMachine: StateMachine;
   /** Execution history (events, without execution data: task tokens stay out of the logs). */
   public readonly logGroup: LogGroup;
+  /** Starts the execution of each new approval, from the table's stream. */
+  public readonly starterFunction: ModuleFunction;
+  /** The starter's event source mapping and its on-failure destination. */
+  public readonly starter: StreamConsumer;
 
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
     super(scope, id);
@@ -207,17 +210,25 @@ export class ApprovalWorkflow extends Construct {
         'xray:GetSamplingRules, xray:GetSamplingTargets, which support no resource-level permissions) use Resource "*".',
     });
 
-    for (const requester of props.requesterFunctions) this.grantRequest(requester);
+    this.starterFunction = new ModuleFunction(this, 'StarterFunction', {
+      moduleName: 'approval-starter',
+      entry: 'functions/approvals/starter.ts',
+      description: 'Backoffice approvals: starts the workflow of each new approval from the table stream',
+      table: props.table,
+      tableAccess: 'none',
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      logRetention: retention,
+      environment: { APPROVALS_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+    this.stateMachine.grantStartExecution(this.starterFunction);
+    this.starter = new StreamConsumer(this, 'Starter', { table: props.table, handler: this.starterFunction, definition: APPROVAL_STARTER_CONSUMER });
+
     props.deciderFunction.addEnvironment('APPROVALS_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
     props.deciderFunction.addToRolePolicy(
       new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] }),
     );
-  }
-
-  /** Lets a module's commands request approvals: start executions, know the state machine. */
-  public grantRequest(fn: ModuleFunction): void {
-    fn.addEnvironment('APPROVALS_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
-    this.stateMachine.grantStartExecution(fn);
   }
 }
 

@@ -14,13 +14,14 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * How much of the table a function may touch (least privilege, DESIGN §4):
+ * - `none`: nothing (e.g. a stream consumer that only reads its records from the stream);
  * - `getItem`: `GetItem` on the table only (point lookups, e.g. the staff or API-key record);
  * - `read`: `GetItem`, `BatchGetItem`, `Query`, `ConditionCheckItem`, and `Query` on the named indexes;
  * - `readWrite`: `read` plus `PutItem`, `UpdateItem`, `DeleteItem`, `BatchWriteItem`
  *   (`TransactWriteItems` is authorized through these per-item actions).
  * `Scan` is never granted: request paths use `Query` only.
  */
-export type TableAccess = 'getItem' | 'read' | 'readWrite';
+export type TableAccess = 'none' | 'getItem' | 'read' | 'readWrite';
 
 const ITEM_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const ITEM_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -219,6 +220,7 @@ export class ModuleFunction extends NodejsFunction {
 
   /** Grants exactly the actions of `access` (see {@link TableAccess}), with explicit ARNs (no wildcards). */
   public grantTableAccess(table: ITable, access: TableAccess, indexNames: readonly string[] = []): void {
+    if (access === 'none') return;
     const tableActions =
       access === 'getItem' ? ['dynamodb:GetItem'] : access === 'read' ? ITEM_READ_ACTIONS : [...ITEM_READ_ACTIONS, ...ITEM_WRITE_ACTIONS];
     this.addToRolePolicy(new PolicyStatement({ actions: tableActions, resources: [table.tableArn] }));

@@ -56,11 +56,7 @@ export class StreamConsumer extends Construct {
       reportBatchItemFailures: true,
       parallelizationFactor: 1,
       onFailure: new SqsDlq(this.deadLetterQueue),
-      filters: [
-        // Inserts and updates by the new image's type, removals by the old image's.
-        { pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entityType: { S: entityType } } } }) },
-        { pattern: JSON.stringify({ eventName: ['REMOVE'], dynamodb: { OldImage: { entityType: { S: entityType } } } }) },
-      ],
+      filters: eventFilters(settings, entityType),
     });
     props.handler.addEventSource(this.eventSource);
     Validations.of(props.handler.executionRole).acknowledge({
@@ -71,4 +67,14 @@ export class StreamConsumer extends Construct {
         'stream (DescribeStream, GetRecords, GetShardIterator) names the stream ARN.',
     });
   }
+}
+
+/** Inserts and updates by the new image's type, removals by the old image's; only the kinds of change asked for. */
+function eventFilters(settings: StreamConsumerDefinition, entityType: unknown[]): Array<{ pattern: string }> {
+  const wanted = new Set(settings.eventNames ?? ['INSERT', 'MODIFY', 'REMOVE']);
+  const newImageEvents = ['INSERT', 'MODIFY'].filter((name) => wanted.has(name as never));
+  const filters: Array<{ pattern: string }> = [];
+  if (newImageEvents.length > 0) filters.push({ pattern: JSON.stringify({ eventName: newImageEvents, dynamodb: { NewImage: { entityType: { S: entityType } } } }) });
+  if (wanted.has('REMOVE')) filters.push({ pattern: JSON.stringify({ eventName: ['REMOVE'], dynamodb: { OldImage: { entityType: { S: entityType } } } }) });
+  return filters;
 }

@@ -23,7 +23,11 @@ export interface StreamConsumerDefinition {
   excludeEntityTypes: readonly string[];
   /** When set, only these entity types reach the consumer (takes precedence over the exclusions). */
   entityTypes?: readonly string[];
+  /** When set, only these kinds of change reach the consumer (default: inserts, updates and removals). */
+  eventNames?: readonly StreamEventName[];
 }
+
+export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 
 /**
  * The audit log consumer (DESIGN §8). Every entity type reaches it except the derived ones, so a new
@@ -65,4 +69,23 @@ export const USAGE_PLAN_SYNC_CONSUMER: StreamConsumerDefinition = {
   maxRecordAgeSeconds: 12 * 60 * 60,
   excludeEntityTypes: [],
   entityTypes: ['partner'],
+};
+
+/**
+ * Starts the approvals workflow of every new approval (functions/approvals/starter.ts): the transactional
+ * outbox of DESIGN §7. A command that needs an approval writes the approval item in the same transaction
+ * as the subject's "pending approval" state and answers 202; the stream then starts the execution, named
+ * after the approval, so a redelivered record starts nothing twice. Retried for as long as the record
+ * lives (an approval never waits on a workflow that was silently not started); what still fails lands in
+ * the on-failure queue, whose depth alarms.
+ */
+export const APPROVAL_STARTER_CONSUMER: StreamConsumerDefinition = {
+  name: 'approval-starter',
+  batchSize: 10,
+  retryAttempts: 20,
+  bisectOnError: true,
+  maxRecordAgeSeconds: 12 * 60 * 60,
+  excludeEntityTypes: [],
+  entityTypes: ['approval'],
+  eventNames: ['INSERT'],
 };

@@ -118,7 +118,7 @@ test('the local runtime runs the same definition (rendered from the same constru
   expect(local).toEqual(deployed);
 });
 
-test('least privilege: invoke only the workflow function; start from requesters; send task results from the decider', () => {
+test('least privilege: invoke only the workflow function; only the starter starts executions; send task results from the decider', () => {
   const { approvals, modules } = synth.stack;
   const smRole = logicalIdOf(approvals.stateMachine.role);
   const invoke = statementsOfRole(smRole).filter((s) => actions([s]).includes('lambda:InvokeFunction'));
@@ -131,21 +131,34 @@ test('least privilege: invoke only the workflow function; start from requesters;
   expect(decider[0]).toMatchObject({ Resource: smArn() });
   expect(actions(decider).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
 
-  for (const requester of [modules.functions.catalog, modules.functions.iam]) {
-    const states = statementsOfRole(logicalIdOf(requester.executionRole)).filter((s) => actions([s]).some((a) => a.startsWith('states:')));
-    expect(states).toEqual([expect.objectContaining({ Action: 'states:StartExecution', Resource: smArn() })]);
-  }
-  for (const other of [modules.functions.docs, modules.functions.audit]) {
+  const starter = statementsOfRole(logicalIdOf(approvals.starterFunction.executionRole)).filter((s) => actions([s]).some((a) => a.startsWith('states:')));
+  expect(starter).toEqual([expect.objectContaining({ Action: 'states:StartExecution', Resource: smArn() })]);
+  // The starter reads its records from the stream and touches no table item.
+  expect(actions(statementsOfRole(logicalIdOf(approvals.starterFunction.executionRole))).filter((a) => /^dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem|ConditionCheckItem)$/.test(a))).toEqual([]);
+  // Modules that request approvals only write the approval item; they never reach Step Functions.
+  for (const other of [modules.functions.catalog, modules.functions.iam, modules.functions.finance, modules.functions.docs, modules.functions.audit]) {
     expect(actions(statementsOfRole(logicalIdOf(other.executionRole))).filter((a) => a.startsWith('states:'))).toEqual([]);
   }
   expect(actions(statementsOfRole(logicalIdOf(approvals.workflowFunction.executionRole))).filter((a) => a.startsWith('states:'))).toEqual([]);
 });
 
-test('requesters and the decider know the state machine', () => {
+test('the starter and the decider know the state machine; the starter runs on new approvals only', () => {
   const functions = resourcesOf(synth.template, 'AWS::Lambda::Function');
   const { approvals, modules } = synth.stack;
-  for (const fn of [modules.functions.catalog, modules.functions.iam, modules.functions.approvals]) {
+  for (const fn of [approvals.starterFunction, modules.functions.approvals]) {
     expect(functions[logicalIdOf(fn)]!.Properties).toMatchObject({ Environment: { Variables: { APPROVALS_STATE_MACHINE_ARN: smArn() } } });
   }
+  for (const fn of [modules.functions.catalog, modules.functions.iam, modules.functions.finance]) {
+    const variables = (functions[logicalIdOf(fn)]!.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    expect(variables.APPROVALS_STATE_MACHINE_ARN).toBeUndefined();
+  }
   expect(functions[logicalIdOf(approvals.workflowFunction)]!.Properties).toMatchObject({ Handler: 'index.handler', Timeout: 30 });
+  const mappings = Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).filter(
+    (m) => (m.Properties.FunctionName as { Ref?: string }).Ref === logicalIdOf(approvals.starterFunction),
+  );
+  expect(mappings).toHaveLength(1);
+  const filters = (mappings[0]!.Properties as { FilterCriteria: { Filters: Array<{ Pattern: string }> } }).FilterCriteria.Filters;
+  const patterns = filters.map((f) => JSON.parse(f.Pattern) as unknown);
+  expect(patterns).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: ['approval'] } } } }]);
+  expect(mappings[0]!.Properties).toMatchObject({ BisectBatchOnFunctionError: true, FunctionResponseTypes: ['ReportBatchItemFailures'] });
 });

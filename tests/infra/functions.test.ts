@@ -46,8 +46,8 @@ function actionsOf(fn: ModuleFunction): string[] {
 
 const tableArn = () => ({ 'Fn::GetAtt': [logicalIdOf(synth.stack.data.table), 'Arn'] });
 
-test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync) and the approvals workflow', () => {
-  synth.template.resourceCountIs('AWS::Lambda::Function', MODULES.length + 5);
+test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync, approval starter) and the approvals workflow', () => {
+  synth.template.resourceCountIs('AWS::Lambda::Function', MODULES.length + 6);
 });
 
 describe.each(MODULES.map((module) => [module]))('the %s module function', (module) => {

@@ -1,6 +1,6 @@
 import { newId } from '../../functions/shared/ids';
 import { asStaff, eur, order, payInFull, productWithStock } from '../support/commerce';
-import { startTestApprovals } from '../support/local-approvals';
+import { startTestApprovals, useOwnTable } from '../support/local-approvals';
 import { createStaff } from '../support/staff';
 
 /**
@@ -16,6 +16,7 @@ let ops: string;
 // Refunds above 100.00 start an approval workflow (tests/integration/approvals.test.ts follows them through).
 let approvals: Awaited<ReturnType<typeof startTestApprovals>> | undefined;
 beforeAll(async () => {
+  await useOwnTable('finance');
   approvals = await startTestApprovals();
   [admin, finance, ops] = await Promise.all([createStaff(['admin']), createStaff(['finance']), createStaff(['operations'])]);
 });
