@@ -1,6 +1,7 @@
 import { handler as approvalStarter } from '../functions/approvals/starter';
 import { handler as auditConsumer } from '../functions/audit/consumer';
-import { APPROVAL_STARTER_CONSUMER, AUDIT_CONSUMER, type StreamConsumerDefinition } from '../lib/schema/stream-consumers';
+import { handler as exportWorker } from '../functions/exports/worker';
+import { APPROVAL_STARTER_CONSUMER, AUDIT_CONSUMER, EXPORT_WORKER_CONSUMER, EXPORT_WORKER_TIMEOUT_SECONDS, type StreamConsumerDefinition } from '../lib/schema/stream-consumers';
 import type { StreamConsumer, StreamHandler } from './stream-poller';
 import { STREAM_RECORDER_ENV, streamRecorder } from './stream-recorder';
 
@@ -28,5 +29,7 @@ function fromDefinition(definition: StreamConsumerDefinition, handler: StreamHan
 export async function localStreamConsumers(): Promise<StreamConsumer[]> {
   // BACKOFFICE_STREAM_RECORDER=<file>: also record every delivery (local/stream-recorder.ts).
   const recorder = process.env[STREAM_RECORDER_ENV];
-  return [fromDefinition(APPROVAL_STARTER_CONSUMER, approvalStarter), fromDefinition(AUDIT_CONSUMER, auditConsumer), ...(recorder ? [streamRecorder(recorder)] : [])];
+  return [fromDefinition(APPROVAL_STARTER_CONSUMER, approvalStarter), fromDefinition(AUDIT_CONSUMER, auditConsumer),
+    { ...fromDefinition(EXPORT_WORKER_CONSUMER, exportWorker), timeoutMs: EXPORT_WORKER_TIMEOUT_SECONDS * 1000 },
+    ...(recorder ? [streamRecorder(recorder)] : [])];
 }

@@ -14,6 +14,7 @@ import { startGateway, type LambdaHandler, type RunningGateway, type TokenReques
 import { createLocalIssuer, TOKEN_TTL_SECONDS, type LocalIssuer } from './jwt-issuer';
 import { dataDirOf, dataPaths, persistentSecret, prepareDataDir, resetDataDir, writeFileAtomic } from './paths';
 import { freePort, portInUse } from './ports';
+import { startLocalS3, type LocalS3 } from './s3';
 import { InvocationGate, startControlServer, type ControlServer } from './quiesce';
 import { createStreamPoller, type StreamPoller } from './stream-poller';
 
@@ -151,12 +152,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let gateway: RunningGateway | undefined;
   let streams: StreamPoller | undefined;
   let approvals: LocalApprovals | undefined;
+  let s3: LocalS3 | undefined;
   const stopAll = async () => {
     await approvals?.stop();
     await control?.close();
     await streams?.stop();
     streams?.destroy();
     await gateway?.close();
+    await s3?.stop();
     barrier?.destroy();
     await dynamo?.stop();
     lock.release();
@@ -180,6 +183,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const allowedOrigins = options.allowedOrigins ?? parseOrigins(process.env.ALLOWED_ORIGINS);
     configureEnvironment({ dynamodbEndpoint: dynamo.endpoint, cursorKey: persistentSecret(paths.cursorKey), allowedOrigins });
+    // S3 (the exports bucket): s3rver keeping its objects under <data dir>/s3.
+    s3 = await startLocalS3({ port: await freePort(), directory: join(dataDir, 's3'), credentials: LOCAL_CREDENTIALS });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, EXPORTS_BUCKET: s3.bucket });
     // Step Functions (approvals): executions are kept under <data dir>/stepfunctions and resumed below.
     approvals = await startLocalApprovals({
       stateDir: join(dataDir, 'stepfunctions'),

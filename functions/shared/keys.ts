@@ -19,6 +19,7 @@ export type EntityType =
   | 'ticket_comment'
   | 'ticket_due'
   | 'idempotency'
+  | 'export_job'
   | 'staff'
   | 'role'
   | 'partner'
@@ -233,6 +234,18 @@ export const apiKeyKeys = {
     gsi1sk: `${createdAt}#${keyId}`,
   }),
   ofPartnerPartition: (partnerId: string) => `PARTNER_KEYS#${partnerId}`,
+};
+
+/**
+ * Export jobs (DESIGN §9): one item per job; gsi1 lists one requester's jobs, gsi2 every job, both
+ * newest first (`<createdAt>#<id>`).
+ */
+export const exportJobKeys = {
+  byId: (id: string): PrimaryKey => ({ pk: `EXPORT_JOB#${id}`, sk: 'EXPORT_JOB' }),
+  byRequester: (actor: string, createdAt: string, id: string) => ({ gsi1pk: `EXPORT_JOBS#${actor}`, gsi1sk: `${createdAt}#${id}` }),
+  byRequesterPartition: (actor: string) => `EXPORT_JOBS#${actor}`,
+  all: (createdAt: string, id: string) => ({ gsi2pk: 'EXPORT_JOBS', gsi2sk: `${createdAt}#${id}` }),
+  allPartition: () => 'EXPORT_JOBS',
 };
 
 /**

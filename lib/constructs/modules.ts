@@ -22,6 +22,8 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  *   staff condition check).
  * - approvals: approvals, their inbox and the policy (reads, lists, conditional writes); the state
  *   machine's tasks run in a function of their own (lib/constructs/approvals.ts).
+ * - exports: writes and reads export job items (PutItem, GetItem, Query of gsi1/gsi2); the worker that
+ *   scans the entities runs in a function of its own (lib/constructs/exports.ts).
  */
 export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   docs: 'getItem',
@@ -32,6 +34,7 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   orders: 'readWrite',
   finance: 'readWrite',
   logistics: 'readWrite',
+  exports: 'readWrite',
   support: 'readWrite',
 };
 

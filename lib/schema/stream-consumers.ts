@@ -89,3 +89,22 @@ export const APPROVAL_STARTER_CONSUMER: StreamConsumerDefinition = {
   entityTypes: ['approval'],
   eventNames: ['INSERT'],
 };
+
+/**
+ * The export worker (functions/exports/worker.ts): export job items only. A job whose `legState` is
+ * `pending` (just queued, or stopped at a checkpoint) gets its next leg; the worker ignores the job's
+ * other changes and claims a leg with a conditional write, so a redelivery runs nothing twice. One
+ * record per invocation: a leg may run for most of the function's timeout.
+ */
+export const EXPORT_WORKER_CONSUMER: StreamConsumerDefinition = {
+  name: 'export-worker',
+  batchSize: 1,
+  retryAttempts: 2,
+  bisectOnError: false,
+  maxRecordAgeSeconds: 12 * 60 * 60,
+  excludeEntityTypes: [],
+  entityTypes: ['export_job'],
+};
+
+/** Function timeout of the export worker (Lambda's maximum); a leg stops well before it. */
+export const EXPORT_WORKER_TIMEOUT_SECONDS = 15 * 60;

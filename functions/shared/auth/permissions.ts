@@ -35,6 +35,7 @@ export const PERMISSIONS = [
   'analytics:read',
   'exports:read',
   'exports:write',
+  'exports:read_all',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -57,7 +58,7 @@ export const BUILT_IN_ROLES = {
   finance: ['orders:read', 'payments:write', 'refunds:write', 'ledger:read', 'customers:read', 'approvals:read', 'approvals:decide'],
   support: ['customers:read', 'customers:read_pii', 'customers:write', 'orders:read', 'tickets:*', 'products:read', 'shipments:read'],
   editor: ['content:*', 'products:read', 'approvals:read', 'approvals:decide'],
-  analyst: ['analytics:read', 'exports:*', 'products:read', 'orders:read', 'customers:read', 'ledger:read'],
+  analyst: ['analytics:read', 'exports:read', 'exports:write', 'products:read', 'orders:read', 'customers:read', 'ledger:read'],
   auditor: ['audit:read', 'staff:read', 'roles:read', 'partners:read', 'approvals:read', 'ledger:read', 'orders:read', 'products:read'],
 } as const satisfies Record<string, readonly string[]>;
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;

@@ -1,0 +1,217 @@
+import { stringify } from 'csv-stringify/sync';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import type { ColumnDefinition, Row } from './entities';
+import type { ExportFormat } from './schemas';
+
+/**
+ * Streaming writers of the three formats. A writer turns batches of rows into chunks of bytes as they
+ * come; nothing holds more than one batch (CSV, JSON Lines) or one row group (Parquet). A writer can
+ * be stopped at a checkpoint and resumed by another invocation from its `state()`.
+ */
+export interface FormatWriter {
+  /** Bytes for these rows (Parquet keeps rows until a row group is full). */
+  write(rows: readonly Row[]): Uint8Array[];
+  /** Bytes for every row still held (Parquet: the partial row group), before a checkpoint. */
+  flush(): Uint8Array[];
+  /** The end of the file. */
+  finish(): Uint8Array[];
+  /** What another invocation needs to go on with the same file (JSON-safe). */
+  state(): WriterState;
+}
+
+export type WriterState = { format: 'csv' | 'jsonl' } | { format: 'parquet'; offset: number; numRows: string; rowGroups: unknown };
+
+export const FORMAT_FILES: Record<ExportFormat, { extension: string; contentType: string }> = {
+  csv: { extension: 'csv', contentType: 'text/csv; charset=utf-8; header=present' },
+  jsonl: { extension: 'jsonl', contentType: 'application/x-ndjson' },
+  parquet: { extension: 'parquet', contentType: 'application/vnd.apache.parquet' },
+};
+
+/** Rows per Parquet row group: bounds memory (one group of columns) and keeps the footer small. */
+export const PARQUET_ROW_GROUP_ROWS = 20_000;
+
+const encoder = new TextEncoder();
+
+/** RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled. */
+function csvWriter(columns: readonly ColumnDefinition[], resumed: boolean): FormatWriter {
+  const names = columns.map((column) => column.name);
+  let headerDue = !resumed;
+  const options = {
+    record_delimiter: 'windows' as const,
+    cast: { boolean: (value: boolean) => (value ? 'true' : 'false') },
+  };
+  return {
+    write(rows) {
+      const records = rows.map((row) => names.map((name) => row[name] ?? null));
+      if (headerDue) {
+        headerDue = false;
+        records.unshift(names);
+      }
+      if (records.length === 0) return [];
+      return [encoder.encode(stringify(records, options))];
+    },
+    flush: () => [],
+    finish() {
+      // An empty export still has its header.
+      return headerDue ? this.write([]) : [];
+    },
+    state: () => ({ format: 'csv' }),
+  };
+}
+
+/** One JSON object per line, keys in column order, `\n` after every line. */
+function jsonlWriter(columns: readonly ColumnDefinition[]): FormatWriter {
+  const names = columns.map((column) => column.name);
+  return {
+    write(rows) {
+      if (rows.length === 0) return [];
+      let text = '';
+      for (const row of rows) {
+        const ordered: Row = {};
+        for (const name of names) ordered[name] = row[name] ?? null;
+        text += `${JSON.stringify(ordered)}\n`;
+      }
+      return [encoder.encode(text)];
+    },
+    flush: () => [],
+    finish: () => [],
+    state: () => ({ format: 'jsonl' }),
+  };
+}
+
+const PARQUET_TYPES = { string: 'STRING', int64: 'INT64', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN' } as const;
+
+/** The Parquet schema of the columns: every column optional (nullable), timestamps in UTC millis. */
+export function parquetSchema(columns: readonly ColumnDefinition[]) {
+  return [
+    { name: 'root', num_children: columns.length },
+    ...columns.map((column) => {
+      switch (column.type) {
+        case 'string':
+          return { name: column.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const };
+        case 'int64':
+          return { name: column.name, type: 'INT64' as const, repetition_type: 'OPTIONAL' as const };
+        case 'timestamp':
+          return {
+            name: column.name,
+            type: 'INT64' as const,
+            converted_type: 'TIMESTAMP_MILLIS' as const,
+            logical_type: { type: 'TIMESTAMP' as const, isAdjustedToUTC: true, unit: 'MILLIS' as const },
+            repetition_type: 'OPTIONAL' as const,
+          };
+        case 'boolean':
+          return { name: column.name, type: 'BOOLEAN' as const, repetition_type: 'OPTIONAL' as const };
+      }
+    }),
+  ];
+}
+
+/**
+ * Parquet through hyparquet-writer's incremental ParquetWriter: rows gather into a row group; each
+ * full group is encoded and its bytes leave at once (the writer's `flush` hands them over and resets
+ * its buffer). The footer needs every row group's metadata, which is small and travels in the state.
+ */
+function parquetWriter(columns: readonly ColumnDefinition[], resume?: Extract<WriterState, { format: 'parquet' }>): FormatWriter {
+  const out: Uint8Array[] = [];
+  const bytes: ByteWriter & { flush: () => void } = Object.assign(new ByteWriter(1 << 20), {
+    flush: () => {
+      if (bytes.index > 0) out.push(new Uint8Array(bytes.buffer.slice(0, bytes.index)));
+      bytes.index = 0;
+    },
+  });
+  const parquet = new ParquetWriter({ writer: bytes, schema: parquetSchema(columns), createdBy: 'backoffice exports' });
+  if (resume) {
+    // The magic number the constructor wrote is already in the file.
+    bytes.index = 0;
+    bytes.offset = resume.offset;
+    parquet.num_rows = BigInt(resume.numRows);
+    parquet.row_groups = revive(resume.rowGroups) as typeof parquet.row_groups;
+  }
+  const kinds = columns.map((column) => column.type);
+  let pending: Row[] = [];
+
+  const encodeGroup = () => {
+    if (pending.length === 0) return;
+    const columnData = columns.map((column, index) => ({
+      name: column.name,
+      data: pending.map((row) => toParquet(kinds[index]!, row[column.name] ?? null)),
+      type: PARQUET_TYPES[column.type],
+      // Page indexes would have to travel in the checkpoint state too; readers do not need them.
+      offsetIndex: false,
+    }));
+    pending = [];
+    void parquet.write({ columnData, rowGroupSize: Number.MAX_SAFE_INTEGER });
+  };
+  const drain = () => out.splice(0, out.length);
+
+  return {
+    write(rows) {
+      for (const row of rows) {
+        pending.push(row);
+        if (pending.length >= PARQUET_ROW_GROUP_ROWS) encodeGroup();
+      }
+      bytes.flush();
+      return drain();
+    },
+    flush() {
+      encodeGroup();
+      bytes.flush();
+      return drain();
+    },
+    finish() {
+      encodeGroup();
+      void parquet.finish();
+      bytes.flush();
+      return drain();
+    },
+    state: () => ({ format: 'parquet', offset: bytes.offset, numRows: parquet.num_rows.toString(), rowGroups: tag(parquet.row_groups) }),
+  };
+}
+
+function toParquet(type: ColumnDefinition['type'], value: Row[string]): unknown {
+  if (value === null) return null;
+  switch (type) {
+    case 'int64':
+      return BigInt(value as number);
+    case 'timestamp':
+      return new Date(value as string);
+    default:
+      return value;
+  }
+}
+
+/** JSON with bigint, Uint8Array and Date kept (row group metadata holds all three). */
+function tag(value: unknown): unknown {
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map(tag);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, tag(v)]));
+  }
+  return value;
+}
+
+function revive(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revive);
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.$bigint === 'string') return BigInt(record.$bigint);
+    if (typeof record.$bytes === 'string') return new Uint8Array(Buffer.from(record.$bytes, 'base64'));
+    if (typeof record.$date === 'string') return new Date(record.$date);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revive(v)]));
+  }
+  return value;
+}
+
+/** A writer for a new file, or (with `resume`) for one a previous invocation started. */
+export function createFormatWriter(format: ExportFormat, columns: readonly ColumnDefinition[], resume?: WriterState): FormatWriter {
+  switch (format) {
+    case 'csv':
+      return csvWriter(columns, resume !== undefined);
+    case 'jsonl':
+      return jsonlWriter(columns);
+    case 'parquet':
+      return parquetWriter(columns, resume?.format === 'parquet' ? resume : undefined);
+  }
+}
