@@ -33,6 +33,8 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      // Requests through the gateway that wait on workflows and stream consumers (polled, as in AWS).
+      testTimeout: 30_000,
       globalSetup: '<rootDir>/tests/support/e2e-global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/e2e-global-teardown.ts',
     },
