@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * whether or not tsx runs with `--conditions=import`:
  * - middy 7 is ESM only (its `exports` offer only `import`): a `require` of `@middy/*` that fails
  *   is retried with the `import` condition (Node 22 can `require` ES modules);
- * - JSON modules (the docs handler imports docs/openapi.json) are loaded as JSON. With
+ * - JSON modules are loaded as JSON. With
  *   `--conditions=import`, tsx takes every `require` for an `import` and hands the CommonJS
  *   loader JavaScript instead of JSON, which fails to parse.
  */

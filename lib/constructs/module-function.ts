@@ -3,7 +3,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -96,6 +96,22 @@ export interface ModuleFunctionProps {
    * @default - none
    */
   readonly environment?: Record<string, string>;
+  /**
+   * Data files shipped beside the bundle, not inside it: file name in the asset → path from the
+   * repository root (e.g. the OpenAPI document the docs function serves).
+   * @default - none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
+}
+
+/** Bundling hooks that copy data files into the asset (local bundling runs the commands in a shell). */
+function copyFiles(files: Readonly<Record<string, string>>): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      Object.entries(files).map(([name, source]) => `cp "${path.join(inputDir, source)}" "${path.join(outputDir, name)}"`),
+  };
 }
 
 /**
@@ -180,6 +196,7 @@ export class ModuleFunction extends NodejsFunction {
         bundleAwsSDK: true,
         externalModules: [...SHIPPED_BUNDLING.externalModules],
         logLevel: LogLevel.WARNING,
+        ...(props.bundledFiles ? { commandHooks: copyFiles(props.bundledFiles) } : {}),
       },
     });
     this.moduleName = props.moduleName;

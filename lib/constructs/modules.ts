@@ -38,6 +38,14 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   support: 'readWrite',
 };
 
+/**
+ * Data a module reads from beside its bundle rather than from inside it: the docs function serves the
+ * OpenAPI document (~200 KB minified and growing with every route) without parsing it as code at init.
+ */
+export const MODULE_BUNDLED_FILES: Partial<Record<ModuleName, Readonly<Record<string, string>>>> = {
+  docs: { 'openapi.json': 'docs/openapi.json' },
+};
+
 /** Properties of {@link BackofficeModules}. */
 export interface BackofficeModulesProps {
   /** The single table every module works on. */
@@ -103,6 +111,7 @@ export class BackofficeModules extends Construct {
         tableIndexNames: props.tableIndexNames,
         cursorSigningKey: this.cursorSigningKey,
         allowedOrigins: props.allowedOrigins ?? [],
+        ...(MODULE_BUNDLED_FILES[module] ? { bundledFiles: MODULE_BUNDLED_FILES[module] } : {}),
         ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
         ...(props.logLevel === undefined ? {} : { logLevel: props.logLevel }),
       });

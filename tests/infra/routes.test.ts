@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { routes } from '../../functions/routes';
 import { fullPath, routeKey, type ModuleName } from '../../functions/shared/http/route';
 import { logicalIdOf, resourcesOf, disposeBackoffice, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
@@ -150,4 +152,15 @@ describe('partner API (REST API)', () => {
   test('API keys come from the authorizer (usageIdentifierKey)', () => {
     synth.template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
   });
+});
+
+test('the docs function ships the OpenAPI document beside its bundle, not inside it', () => {
+  const fn = synth.stack.modules.functions.docs;
+  const metadata = resourcesOf(synth.template, 'AWS::Lambda::Function')[logicalIdOf(fn)]!.Metadata!;
+  const assetDir = path.join(synth.app.outdir, String(metadata['aws:asset:path']));
+  const shipped = fs.readFileSync(path.join(assetDir, 'openapi.json'), 'utf8');
+  expect(shipped).toBe(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'));
+  // A route summary of another module appears in the document only, not in the docs function's code.
+  expect(shipped).toContain('The calling staff member and their effective permissions');
+  expect(fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8')).not.toContain('The calling staff member and their effective permissions');
 });
