@@ -118,6 +118,8 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   createTicketComment: same(['TransactWriteItems'], 'The comment and a check that the ticket exists and is not closed, in one transaction.'),
   listTicketComments: same(['Query'], 'One Query page of the ticket’s comment items.'),
   partnerCreateTicket: same(['TransactWriteItems'], 'As createTicket, without the authorization read.'),
+  // analytics
+  getDailyMetrics: same(['Query'], 'Every day of the range is one small item in one partition: one Query.'),
 };
 
 /** The requests a route's call makes, with the authorization read first on the admin API. */

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DEFAULT_POLICY } from '../functions/approvals/policy';
+import { handler as analytics } from '../functions/analytics/handler';
 import { handler as approvals } from '../functions/approvals/handler';
 import { handler as audit } from '../functions/audit/handler';
 import { handler as catalog } from '../functions/catalog/handler';
@@ -23,7 +24,7 @@ import { createStaff } from '../tests/support/staff';
  * budget (bench/route-budgets.ts). Handlers run in process, as API Gateway would invoke them.
  */
 type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
-const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support } as unknown as Record<ModuleName, Handler>;
+const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support, analytics } as unknown as Record<ModuleName, Handler>;
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -272,4 +273,6 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     headers: { 'Idempotency-Key': newId() },
     status: 201,
   }),
+  // analytics
+  getDailyMetrics: async () => ({ query: { from: '2026-01-01', to: '2026-12-31' }, status: 200 }),
 };

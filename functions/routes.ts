@@ -1,3 +1,4 @@
+import { analyticsRoutes } from './analytics/routes';
 import { approvalRoutes } from './approvals/routes';
 import { auditRoutes } from './audit/routes';
 import { catalogRoutes } from './catalog/routes';
@@ -14,4 +15,4 @@ import type { RouteSpec } from './shared/http/route';
  * The route table: every route of both APIs. The CDK stack, the local gateway, the OpenAPI
  * document and the authorization tests all read it. Each module's Lambda imports only its slice.
  */
-export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes, ...supportRoutes, ...exportsRoutes];
+export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes, ...supportRoutes, ...exportsRoutes, ...analyticsRoutes];

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
 import { AUDIT_TABLE, SINGLE_TABLE } from './schema/tables';
 import { AdminApi } from './constructs/admin-api';
+import { DailyMetrics } from './constructs/analytics';
 import { ApprovalWorkflow } from './constructs/approvals';
 import { AuditLog } from './constructs/audit';
 import { DataBackup } from './constructs/backup';
@@ -86,6 +87,7 @@ export class BackofficeStack extends Stack {
   public readonly backup: DataBackup;
   public readonly audit: AuditLog;
   public readonly approvals: ApprovalWorkflow;
+  public readonly metrics: DailyMetrics;
 
   constructor(scope: Construct, id: string, props: BackofficeStackProps = {}) {
     super(scope, id, props);
@@ -114,6 +116,13 @@ export class BackofficeStack extends Stack {
       auditIndexNames: this.data.auditIndexNames,
       readerFunction: this.modules.functions.audit,
       ...(props.auditRetentionDays === undefined ? {} : { retention: Duration.days(props.auditRetentionDays) }),
+      ...logRetention,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+
+    // Daily metrics (DESIGN §9): a second stream consumer; the analytics module reads its items.
+    this.metrics = new DailyMetrics(this, 'Metrics', {
+      table: this.data.table,
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
@@ -179,6 +188,10 @@ export class BackofficeStack extends Stack {
       function: this.approvals.starterFunction,
       deadLetterQueue: this.approvals.starter.deadLetterQueue,
     });
+    this.monitoring.addStreamConsumer('metrics-consumer', {
+      function: this.metrics.consumerFunction,
+      deadLetterQueue: this.metrics.deadLetterQueue,
+    });
     this.monitoring.addFunction('approvals-workflow', this.approvals.workflowFunction, 'workflow');
     this.monitoring.addStateMachine('approvals', this.approvals.stateMachine);
 
@@ -205,6 +218,10 @@ export class BackofficeStack extends Stack {
     new CfnOutput(this, 'AuditDeadLetterQueueUrl', {
       value: this.audit.deadLetterQueue.queueUrl,
       description: 'Stream batches the audit consumer could not record (shard and sequence range)',
+    });
+    new CfnOutput(this, 'MetricsDeadLetterQueueUrl', {
+      value: this.metrics.deadLetterQueue.queueUrl,
+      description: 'Stream batches the daily metrics consumer could not count (shard and sequence range)',
     });
     new CfnOutput(this, 'ApprovalsStateMachineArn', { value: this.approvals.stateMachine.stateMachineArn, description: 'Approval workflow (Standard)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn, description: 'Every alarm notifies this topic' });

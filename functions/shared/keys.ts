@@ -26,7 +26,8 @@ export type EntityType =
   | 'partner_key'
   | 'unique'
   | 'approval'
-  | 'approval_policy';
+  | 'approval_policy'
+  | 'metric';
 
 export interface PrimaryKey {
   pk: string;
@@ -225,6 +226,22 @@ export const approvalKeys = {
   kindSortPrefix: (kind: string) => `${kind}#`,
   /** The one approval policy document (all kinds), versioned. */
   policy: (): PrimaryKey => ({ pk: 'APPROVAL_POLICY', sk: 'APPROVAL_POLICY' }),
+};
+
+/**
+ * Daily metrics (DESIGN §9): one item per UTC day, all days in one partition, so a date range is one
+ * Query (`DAY#<from>` … `DAY#<to>`); every counter is an attribute of the day's item moved by ADD.
+ * Each counted stream record leaves a marker keyed by its eventID, so a redelivery counts nothing.
+ */
+export const metricKeys = {
+  day: (date: string): PrimaryKey => ({ pk: 'METRICS#DAILY', sk: `DAY#${date}` }),
+  daysPartition: () => 'METRICS#DAILY',
+  /** The sort-key range of the days from `from` to `to` (YYYY-MM-DD, both inclusive). */
+  dayRange: (from: string, to: string): SortRange => ({ lower: `DAY#${from}`, upper: `DAY#${to}` }),
+  /** The date of a day item's sort key. */
+  dateOf: (sk: string) => sk.slice('DAY#'.length),
+  /** Marks a stream record as counted. */
+  event: (eventId: string): PrimaryKey => ({ pk: `METRIC_EVENT#${eventId}`, sk: 'METRIC_EVENT' }),
 };
 
 export const apiKeyKeys = {

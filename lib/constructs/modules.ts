@@ -22,6 +22,8 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  *   staff condition check).
  * - approvals: approvals, their inbox and the policy (reads, lists, conditional writes); the state
  *   machine's tasks run in a function of their own (lib/constructs/approvals.ts).
+ * - analytics: reads the daily metric items (one Query); the metrics consumer that writes them is a
+ *   function of its own (lib/constructs/analytics.ts).
  * - exports: writes and reads export job items (PutItem, GetItem, Query of gsi1/gsi2); the worker that
  *   scans the entities runs in a function of its own (lib/constructs/exports.ts).
  */
@@ -36,6 +38,7 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   logistics: 'readWrite',
   exports: 'readWrite',
   support: 'readWrite',
+  analytics: 'read',
 };
 
 /**

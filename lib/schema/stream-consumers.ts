@@ -108,3 +108,21 @@ export const EXPORT_WORKER_CONSUMER: StreamConsumerDefinition = {
 
 /** Function timeout of the export worker (Lambda's maximum); a leg stops well before it. */
 export const EXPORT_WORKER_TIMEOUT_SECONDS = 15 * 60;
+
+/**
+ * The daily metrics consumer (DESIGN §9, functions/analytics/consumer.ts). Only inserts and updates of
+ * the entity types whose changes move a metric reach it (functions/analytics/metrics.ts
+ * METRIC_SOURCE_TYPES, kept equal by a unit test); derived items such as the metrics themselves never
+ * do. Counting is idempotent per record (a marker keyed by the eventID commits with the counters), so
+ * retries and replays are safe.
+ */
+export const METRICS_CONSUMER: StreamConsumerDefinition = {
+  name: 'metrics',
+  batchSize: 100,
+  retryAttempts: 5,
+  bisectOnError: true,
+  maxRecordAgeSeconds: 12 * 60 * 60,
+  excludeEntityTypes: DERIVED_ENTITY_TYPES,
+  entityTypes: ['order', 'payment', 'refund', 'approval', 'ticket'],
+  eventNames: ['INSERT', 'MODIFY'],
+};

@@ -46,8 +46,8 @@ function actionsOf(fn: ModuleFunction): string[] {
 
 const tableArn = () => ({ 'Fn::GetAtt': [logicalIdOf(synth.stack.data.table), 'Arn'] });
 
-test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync, approval starter) and the approvals workflow', () => {
-  synth.template.resourceCountIs('AWS::Lambda::Function', MODULES.length + 6);
+test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync, metrics, approval starter) and the approvals workflow', () => {
+  synth.template.resourceCountIs('AWS::Lambda::Function', MODULES.length + 7);
 });
 
 describe.each(MODULES.map((module) => [module]))('the %s module function', (module) => {
@@ -158,7 +158,13 @@ describe('least privilege on the table', () => {
     },
   );
 
-  test('iam, catalog, approvals and the commerce modules have read/write access, docs, audit and the authorizer GetItem only', () => {
+  test.each(MODULES.filter((m) => MODULE_TABLE_ACCESS[m] === 'read').map((m) => [m]))('%s reads items and queries the GSIs, and writes nothing', (module) => {
+    const actions = actionsOf(synth.stack.modules.functions[module as ModuleName]);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:Query']) expect(actions).toContain(action);
+    for (const write of WRITES) expect(actions).not.toContain(write);
+  });
+
+  test('iam, catalog, approvals and the commerce modules have read/write access, analytics read access, docs, audit and the authorizer GetItem only', () => {
     expect(MODULE_TABLE_ACCESS).toEqual({
       docs: 'getItem',
       iam: 'readWrite',
@@ -168,6 +174,9 @@ describe('least privilege on the table', () => {
       orders: 'readWrite',
       finance: 'readWrite',
       logistics: 'readWrite',
+      analytics: 'read',
+      support: 'readWrite',
+      exports: 'readWrite',
     });
   });
 

@@ -1,0 +1,19 @@
+import { defineRoutes } from '../shared/http/route';
+import { DailyMetrics, DailyMetricsQuery } from './schemas';
+
+/** Daily metrics (DESIGN §9), kept by the metrics stream consumer (functions/analytics/consumer.ts). */
+export const analyticsRoutes = defineRoutes([
+  {
+    operationId: 'getDailyMetrics',
+    api: 'admin',
+    method: 'GET',
+    path: '/analytics/daily',
+    module: 'analytics',
+    summary:
+      'Daily metrics of a date range (at most 366 days, UTC days, every day present): orders created, revenue, payments, refunds, ' +
+      'order status transitions, tickets opened and resolved with the mean time to resolution, approvals decided with the mean lead time',
+    access: { permission: 'analytics:read' },
+    query: DailyMetricsQuery,
+    responses: { 200: DailyMetrics },
+  },
+]);
