@@ -29,6 +29,7 @@ export const EXTRA_FUNCTIONS: ReadonlyArray<{ name: string; entry: string; memor
   { name: 'usage-plan-sync', entry: 'functions/iam/usage-plan-sync.ts', memoryMb: 512 },
   { name: 'approvals-workflow', entry: 'functions/approvals/workflow.ts', memoryMb: 1024 },
   { name: 'metrics-consumer', entry: 'functions/analytics/consumer.ts', memoryMb: 512 },
+  { name: 'export-worker', entry: 'functions/exports/worker.ts', memoryMb: 1024 },
   { name: 'approval-starter', entry: 'functions/approvals/starter.ts', memoryMb: 256 },
 ];
 

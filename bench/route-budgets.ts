@@ -118,6 +118,10 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   createTicketComment: same(['TransactWriteItems'], 'The comment and a check that the ticket exists and is not closed, in one transaction.'),
   listTicketComments: same(['Query'], 'One Query page of the ticket’s comment items.'),
   partnerCreateTicket: same(['TransactWriteItems'], 'As createTicket, without the authorization read.'),
+  // exports
+  createExport: same(['PutItem'], 'The queued job is one conditional put; the worker runs it from the table stream.'),
+  getExport: same(['GetItem'], 'A job is one item (the download URL is signed locally, no request).'),
+  listExports: same(['Query'], "One Query page of the requester's (gsi1) or every job (gsi2) index."),
   // analytics
   getDailyMetrics: same(['Query'], 'Every day of the range is one small item in one partition: one Query.'),
 };

@@ -5,6 +5,7 @@ import { handler as approvals } from '../functions/approvals/handler';
 import { handler as audit } from '../functions/audit/handler';
 import { handler as catalog } from '../functions/catalog/handler';
 import { handler as docs } from '../functions/docs/handler';
+import { handler as exportsModule } from '../functions/exports/handler';
 import { handler as finance } from '../functions/finance/handler';
 import { handler as iam } from '../functions/iam/handler';
 import { handler as logistics } from '../functions/logistics/handler';
@@ -24,7 +25,7 @@ import { createStaff } from '../tests/support/staff';
  * budget (bench/route-budgets.ts). Handlers run in process, as API Gateway would invoke them.
  */
 type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
-const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support, analytics } as unknown as Record<ModuleName, Handler>;
+const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support, exports: exportsModule, analytics } as unknown as Record<ModuleName, Handler>;
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -273,6 +274,10 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     headers: { 'Idempotency-Key': newId() },
     status: 201,
   }),
+  // exports
+  createExport: async () => ({ body: { entity: 'order', format: 'csv', filter: { from: '2026-01-01' } }, status: 202 }),
+  getExport: async (fx) => ({ params: { id: (await fx.ok('createExport', { body: { entity: 'product', format: 'jsonl' } }, 202)).id as string }, status: 200 }),
+  listExports: async () => ({ query: { limit: '10' }, status: 200 }),
   // analytics
   getDailyMetrics: async () => ({ query: { from: '2026-01-01', to: '2026-12-31' }, status: 200 }),
 };

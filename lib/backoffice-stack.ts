@@ -9,6 +9,7 @@ import { ApprovalWorkflow } from './constructs/approvals';
 import { AuditLog } from './constructs/audit';
 import { DataBackup } from './constructs/backup';
 import { DataTables, type DataTablesProps } from './constructs/data-table';
+import { DataExports } from './constructs/exports';
 import { StaffIdentity } from './constructs/identity';
 import type { ModuleLogLevel } from './constructs/module-function';
 import { Monitoring } from './constructs/monitoring';
@@ -88,6 +89,7 @@ export class BackofficeStack extends Stack {
   public readonly audit: AuditLog;
   public readonly approvals: ApprovalWorkflow;
   public readonly metrics: DailyMetrics;
+  public readonly exports: DataExports;
 
   constructor(scope: Construct, id: string, props: BackofficeStackProps = {}) {
     super(scope, id, props);
@@ -131,6 +133,15 @@ export class BackofficeStack extends Stack {
     this.approvals = new ApprovalWorkflow(this, 'Approvals', {
       table: this.data.table,
       deciderFunction: this.modules.functions.approvals,
+      ...logRetention,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+
+    // Export jobs for analysts (DESIGN §9): bucket, stream-started worker, daily schedule, Glue tables.
+    this.exports = new DataExports(this, 'Exports', {
+      table: this.data.table,
+      auditTable: this.data.auditTable,
+      apiFunction: this.modules.functions.exports,
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
@@ -187,6 +198,10 @@ export class BackofficeStack extends Stack {
     this.monitoring.addStreamConsumer('approval-starter', {
       function: this.approvals.starterFunction,
       deadLetterQueue: this.approvals.starter.deadLetterQueue,
+    });
+    this.monitoring.addStreamConsumer('export-worker', {
+      function: this.exports.workerFunction,
+      deadLetterQueue: this.exports.deadLetterQueue,
     });
     this.monitoring.addStreamConsumer('metrics-consumer', {
       function: this.metrics.consumerFunction,

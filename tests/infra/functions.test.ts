@@ -46,8 +46,8 @@ function actionsOf(fn: ModuleFunction): string[] {
 
 const tableArn = () => ({ 'Fn::GetAtt': [logicalIdOf(synth.stack.data.table), 'Arn'] });
 
-test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync, metrics, approval starter) and the approvals workflow', () => {
-  synth.template.resourceCountIs('AWS::Lambda::Function', MODULES.length + 7);
+test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync, metrics, approval starter, export worker) and the approvals workflow', () => {
+  synth.template.resourceCountIs('AWS::Lambda::Function', MODULES.length + 8);
 });
 
 describe.each(MODULES.map((module) => [module]))('the %s module function', (module) => {
@@ -174,9 +174,9 @@ describe('least privilege on the table', () => {
       orders: 'readWrite',
       finance: 'readWrite',
       logistics: 'readWrite',
+      exports: 'readWrite',
       analytics: 'read',
       support: 'readWrite',
-      exports: 'readWrite',
     });
   });
 

@@ -228,7 +228,7 @@ describe('dashboard', () => {
     ]);
     const titles = widgets.filter((w) => w.type === 'metric').map((w) => String(w.properties.title));
     for (const api of ['admin', 'partner']) expect(titles).toEqual(expect.arrayContaining([`${api}: requests, 4xx, 5xx`, `${api}: latency (ms)`]));
-    const consumers = ['audit-consumer', 'directory-sync', 'usage-plan-sync', 'approval-starter', 'metrics-consumer'];
+    const consumers = ['audit-consumer', 'directory-sync', 'usage-plan-sync', 'approval-starter', 'export-worker', 'metrics-consumer'];
     const functionNames = [...Object.keys(synth.stack.modules.functions), 'partner-authorizer', ...consumers, 'approvals-workflow'];
     for (const name of functionNames) expect(titles).toEqual(expect.arrayContaining([`${name}: errors and throttles`, `${name}: duration (ms)`]));
     expect(titles).toEqual(expect.arrayContaining(['Backoffice: throttle events', 'AuditLog: throttle events']));

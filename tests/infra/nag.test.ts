@@ -71,10 +71,16 @@ test('the acknowledged rules are exactly the reviewed ones', () => {
       'AwsSolutions-IAM5[Resource::*]', // X-Ray actions have no resource-level permissions
       // approvals state machine: invoke the workflow function's versions and aliases (CDK's Lambda task grant)
       'AwsSolutions-IAM5[Resource::<ApprovalsWorkflowFunction726D2602.Arn>:*]',
+      // exports: objects named by job id under the bucket's exports/, daily/ and checkpoints/ prefixes; the scheduler invokes the worker
+      'AwsSolutions-IAM5[Resource::<ExportsBucket54D5CE64.Arn>/checkpoints/*]',
+      'AwsSolutions-IAM5[Resource::<ExportsBucket54D5CE64.Arn>/daily/*]',
+      'AwsSolutions-IAM5[Resource::<ExportsBucket54D5CE64.Arn>/exports/*]',
+      'AwsSolutions-IAM5[Resource::<ExportsWorkerFunctionA17FB97C.Arn>:*]',
       // usage-plan sync: partner API keys and plans are created at run time
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*]',
       'AwsSolutions-L1', // nodejs22.x pinned with the toolchain
+      'AwsSolutions-S1', // the exports bucket's access-log bucket does not log itself
       'AwsSolutions-SMG4', // cursor key: redeploy to rotate
       'AwsSolutions-SQS3', // stream consumers' on-failure queues are themselves the DLQs
     ].sort(),
