@@ -38,6 +38,8 @@ function csvWriter(columns: readonly ColumnDefinition[], resumed: boolean): Form
   let headerDue = !resumed;
   const options = {
     record_delimiter: 'windows' as const,
+    // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare CR or LF; RFC 4180 wants any line break quoted.
+    quoted_match: /[\r\n]/,
     cast: { boolean: (value: boolean) => (value ? 'true' : 'false') },
   };
   return {
