@@ -22,14 +22,16 @@ import { runOutcome } from './outcomes';
  * - `fail`: something could not be done: the approval fails, the subject returns to its prior state.
  */
 
-const Event = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('next'), approvalId: z.string() }),
-  z.object({ action: z.literal('await'), approvalId: z.string(), stepIndex: z.int().min(0), timeoutSeconds: z.int().min(1), taskToken: z.string().min(1) }),
-  z.object({ action: z.literal('timeout'), approvalId: z.string(), stepIndex: z.int().min(0) }),
-  z.object({ action: z.literal('apply'), approvalId: z.string() }),
-  z.object({ action: z.literal('reject'), approvalId: z.string() }),
-  z.object({ action: z.literal('fail'), approvalId: z.string(), error: z.object({ Error: z.string(), Cause: z.string().optional() }).partial().optional() }),
-]);
+const Event = z.lazy(() =>
+  z.discriminatedUnion('action', [
+    z.object({ action: z.literal('next'), approvalId: z.string() }),
+    z.object({ action: z.literal('await'), approvalId: z.string(), stepIndex: z.int().min(0), timeoutSeconds: z.int().min(1), taskToken: z.string().min(1) }),
+    z.object({ action: z.literal('timeout'), approvalId: z.string(), stepIndex: z.int().min(0) }),
+    z.object({ action: z.literal('apply'), approvalId: z.string() }),
+    z.object({ action: z.literal('reject'), approvalId: z.string() }),
+    z.object({ action: z.literal('fail'), approvalId: z.string(), error: z.object({ Error: z.string(), Cause: z.string().optional() }).partial().optional() }),
+  ]),
+);
 export type WorkflowEvent = z.input<typeof Event>;
 
 /** Errors the state machine routes on (its Catch and Retry name them). */

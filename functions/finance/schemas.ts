@@ -4,89 +4,103 @@ import { Actor, Id, Pagination, Timestamp } from '../shared/schemas';
 import { ACCOUNT_CODES } from './ledger';
 
 /** A payment or refund amount: more than zero. */
-const PositiveMoney = Money.refine((money) => money.amount > 0, { message: 'Must be more than zero', path: ['amount'] });
+const PositiveMoney = z.lazy(() => Money.refine((money) => money.amount > 0, { message: 'Must be more than zero', path: ['amount'] }));
 
 export const PAYMENT_METHODS = ['card', 'bank_transfer', 'cash', 'voucher', 'other'] as const;
 
-export const CreatePaymentBody = z.strictObject({
-  amount: PositiveMoney,
-  method: z.enum(PAYMENT_METHODS),
-  reference: z.string().trim().min(1).max(200).optional().describe("The payment provider's or bank's reference"),
-});
-
-export const CreateRefundBody = z.strictObject({
-  amount: PositiveMoney,
-  reason: z.string().trim().min(1).max(500),
-});
-
-export const Payment = z
-  .object({
-    id: Id,
-    orderId: Id,
-    amount: Money,
+export const CreatePaymentBody = z.lazy(() =>
+  z.strictObject({
+    amount: PositiveMoney,
     method: z.enum(PAYMENT_METHODS),
-    reference: z.string().optional(),
-    orderStatus: z.string().describe('The order status after this payment (paid once fully paid)'),
-    ledgerTransactionId: Id,
-    createdAt: Timestamp,
-    createdBy: Actor,
-  })
-  .meta({ id: 'Payment' });
+    reference: z.string().trim().min(1).max(200).optional().describe("The payment provider's or bank's reference"),
+  }),
+);
 
-export const Refund = z
-  .object({
-    id: Id,
-    orderId: Id,
-    amount: Money,
-    reason: z.string(),
-    ledgerTransactionId: Id,
-    createdAt: Timestamp,
-    createdBy: Actor,
-  })
-  .meta({ id: 'Refund' });
+export const CreateRefundBody = z.lazy(() =>
+  z.strictObject({
+    amount: PositiveMoney,
+    reason: z.string().trim().min(1).max(500),
+  }),
+);
 
-export const AccountCode = z.enum(ACCOUNT_CODES);
-export const AccountParams = z.strictObject({ code: AccountCode });
+export const Payment = z.lazy(() =>
+  z
+    .object({
+      id: Id,
+      orderId: Id,
+      amount: Money,
+      method: z.enum(PAYMENT_METHODS),
+      reference: z.string().optional(),
+      orderStatus: z.string().describe('The order status after this payment (paid once fully paid)'),
+      ledgerTransactionId: Id,
+      createdAt: Timestamp,
+      createdBy: Actor,
+    })
+    .meta({ id: 'Payment' }),
+);
 
-const Currency = z.enum(CURRENCIES);
+export const Refund = z.lazy(() =>
+  z
+    .object({
+      id: Id,
+      orderId: Id,
+      amount: Money,
+      reason: z.string(),
+      ledgerTransactionId: Id,
+      createdAt: Timestamp,
+      createdBy: Actor,
+    })
+    .meta({ id: 'Refund' }),
+);
 
-export const LedgerAccount = z
-  .object({
-    code: AccountCode,
-    name: z.string(),
-    type: z.enum(['asset', 'revenue', 'contra_revenue']),
-    normalSide: z.enum(['debit', 'credit']),
-    balances: z.array(z.object({ currency: Currency, debit: z.int(), credit: z.int(), balance: z.int().describe('debit − credit') })),
-  })
-  .meta({ id: 'LedgerAccount' });
+export const AccountCode = z.lazy(() => z.enum(ACCOUNT_CODES));
+export const AccountParams = z.lazy(() => z.strictObject({ code: AccountCode }));
 
-export const LedgerAccounts = z.object({ items: z.array(LedgerAccount) });
+const Currency = z.lazy(() => z.enum(CURRENCIES));
 
-export const LedgerEntry = z
-  .object({
-    id: z.string(),
-    transactionId: Id,
-    account: AccountCode,
-    side: z.enum(['debit', 'credit']),
-    amount: Money,
-    orderId: Id,
-    source: z.string().describe('payment:<id> or refund:<id>'),
-    at: Timestamp,
-    createdBy: Actor,
-  })
-  .meta({ id: 'LedgerEntry' });
+export const LedgerAccount = z.lazy(() =>
+  z
+    .object({
+      code: AccountCode,
+      name: z.string(),
+      type: z.enum(['asset', 'revenue', 'contra_revenue']),
+      normalSide: z.enum(['debit', 'credit']),
+      balances: z.array(z.object({ currency: Currency, debit: z.int(), credit: z.int(), balance: z.int().describe('debit − credit') })),
+    })
+    .meta({ id: 'LedgerAccount' }),
+);
 
-export const LedgerEntriesQuery = z.strictObject({ ...Pagination });
+export const LedgerAccounts = z.lazy(() => z.object({ items: z.array(LedgerAccount) }));
 
-export const TrialBalanceQuery = z.strictObject({ currency: Currency });
+export const LedgerEntry = z.lazy(() =>
+  z
+    .object({
+      id: z.string(),
+      transactionId: Id,
+      account: AccountCode,
+      side: z.enum(['debit', 'credit']),
+      amount: Money,
+      orderId: Id,
+      source: z.string().describe('payment:<id> or refund:<id>'),
+      at: Timestamp,
+      createdBy: Actor,
+    })
+    .meta({ id: 'LedgerEntry' }),
+);
 
-export const TrialBalance = z
-  .object({
-    currency: Currency,
-    accounts: z.array(z.object({ code: AccountCode, name: z.string(), debit: z.int(), credit: z.int(), balance: z.int().describe('debit − credit') })),
-    totals: z.object({ debit: z.int(), credit: z.int(), balance: z.int().describe('Always 0') }),
-  })
-  .meta({ id: 'TrialBalance' });
+export const LedgerEntriesQuery = z.lazy(() => z.strictObject({ ...Pagination }));
+
+export const TrialBalanceQuery = z.lazy(() => z.strictObject({ currency: Currency }));
+
+export const TrialBalance = z.lazy(() =>
+  z
+    .object({
+      currency: Currency,
+      accounts: z.array(z.object({ code: AccountCode, name: z.string(), debit: z.int(), credit: z.int(), balance: z.int().describe('debit − credit') })),
+      totals: z.object({ debit: z.int(), credit: z.int(), balance: z.int().describe('Always 0') }),
+    })
+    .meta({ id: 'TrialBalance' }),
+);
 
 export type Payment = z.infer<typeof Payment>;
 export type Refund = z.infer<typeof Refund>;

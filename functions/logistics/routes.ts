@@ -3,7 +3,7 @@ import { defineRoutes } from '../shared/http/route';
 import { IdParams } from '../shared/schemas';
 import { CreateShipmentBody, PartnerTrackingEvent, Shipment, ShipmentWithEvents, TrackingEvent, TrackingEventBody } from './schemas';
 
-const OrderParams = z.strictObject({ id: IdParams.shape.id });
+const OrderParams = z.lazy(() => z.strictObject({ id: IdParams.shape.id }));
 
 export const logisticsRoutes = defineRoutes([
   {

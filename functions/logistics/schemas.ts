@@ -2,21 +2,25 @@ import * as z from 'zod';
 import { Actor, Id, Timestamp } from '../shared/schemas';
 
 export const TRACKING_EVENT_TYPES = ['in_transit', 'out_for_delivery', 'delivered', 'exception'] as const;
-export const TrackingEventType = z.enum(TRACKING_EVENT_TYPES);
+export const TrackingEventType = z.lazy(() => z.enum(TRACKING_EVENT_TYPES));
 export const SHIPMENT_STATUSES = ['created', ...TRACKING_EVENT_TYPES] as const;
-export const ShipmentStatus = z.enum(SHIPMENT_STATUSES);
+export const ShipmentStatus = z.lazy(() => z.enum(SHIPMENT_STATUSES));
 
-export const CreateShipmentBody = z.strictObject({
-  carrier: z.string().trim().min(1).max(100),
-  trackingNumber: z.string().trim().min(1).max(100),
-  carrierPartnerId: Id.optional().describe('The carrier partner allowed to post tracking events through the partner API'),
-});
+export const CreateShipmentBody = z.lazy(() =>
+  z.strictObject({
+    carrier: z.string().trim().min(1).max(100),
+    trackingNumber: z.string().trim().min(1).max(100),
+    carrierPartnerId: Id.optional().describe('The carrier partner allowed to post tracking events through the partner API'),
+  }),
+);
 
-export const TrackingEventBody = z.strictObject({
-  type: TrackingEventType,
-  at: Timestamp.optional().describe("When it happened (the carrier's time); defaults to now"),
-  location: z.string().trim().min(1).max(200).optional(),
-});
+export const TrackingEventBody = z.lazy(() =>
+  z.strictObject({
+    type: TrackingEventType,
+    at: Timestamp.optional().describe("When it happened (the carrier's time); defaults to now"),
+    location: z.string().trim().min(1).max(200).optional(),
+  }),
+);
 
 export const TrackingEvent = z
   .object({

@@ -7,12 +7,14 @@ import { SubjectConditionFailed } from '../approval-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /** Granting the `admin` role (DESIGN §7 → admin): the member's whole new role set waits for approval. */
-export const AdminRoleGrantSubject = z.object({
-  staffId: Id,
-  email: z.string(),
-  fromRoles: z.array(z.string()),
-  roles: z.array(z.string()),
-});
+export const AdminRoleGrantSubject = z.lazy(() =>
+  z.object({
+    staffId: Id,
+    email: z.string(),
+    fromRoles: z.array(z.string()),
+    roles: z.array(z.string()),
+  }),
+);
 export type AdminRoleGrantSubject = z.infer<typeof AdminRoleGrantSubject>;
 
 const custom = (roles: string[]) => new Set(roles.filter((role) => !isBuiltInRole(role)));

@@ -7,13 +7,15 @@ import { priceChangePercent } from '../policy';
 import { defineKind, OutcomeRefused } from './kind';
 
 /** A product's price change (DESIGN §7: > 20 % → admin). The measure is the change in percent. */
-export const PriceChangeSubject = z.object({
-  productId: Id,
-  sku: z.string(),
-  name: z.string(),
-  from: Money,
-  to: Money,
-});
+export const PriceChangeSubject = z.lazy(() =>
+  z.object({
+    productId: Id,
+    sku: z.string(),
+    name: z.string(),
+    from: Money,
+    to: Money,
+  }),
+);
 export type PriceChangeSubject = z.infer<typeof PriceChangeSubject>;
 
 const format = (money: { amount: number; currency: string }) => `${(money.amount / 100).toFixed(2)} ${money.currency}`;

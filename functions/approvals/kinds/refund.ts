@@ -11,12 +11,14 @@ import { defineKind, OutcomeRefused } from './kind';
  * when the approved refund executes (one transaction with the approval's once-only mark), so a
  * rejected refund leaves both exactly as they were.
  */
-export const RefundSubject = z.object({
-  orderId: Id,
-  amount: Money,
-  reason: z.string(),
-  requestedBy: Actor,
-});
+export const RefundSubject = z.lazy(() =>
+  z.object({
+    orderId: Id,
+    amount: Money,
+    reason: z.string(),
+    requestedBy: Actor,
+  }),
+);
 export type RefundSubject = z.infer<typeof RefundSubject>;
 
 const format = (money: { amount: number; currency: string }) => `${(money.amount / 100).toFixed(2)} ${money.currency}`;

@@ -8,14 +8,16 @@ import { SubjectConditionFailed } from '../approval-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /** A stock write-off (DESIGN §7: ≥ 100 units → operations). The measure is the number of units; they are held while it waits. */
-export const StockWriteOffSubject = z.object({
-  productId: Id,
-  sku: z.string(),
-  name: z.string(),
-  units: z.int().min(1),
-  reason: z.string(),
-  requestedBy: Actor,
-});
+export const StockWriteOffSubject = z.lazy(() =>
+  z.object({
+    productId: Id,
+    sku: z.string(),
+    name: z.string(),
+    units: z.int().min(1),
+    reason: z.string(),
+    requestedBy: Actor,
+  }),
+);
 export type StockWriteOffSubject = z.infer<typeof StockWriteOffSubject>;
 
 const ATTEMPTS = 3;

@@ -27,8 +27,8 @@ interface RouteBase {
   path: string;
   module: ModuleName;
   summary: string;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
+  params?: z.ZodType<Record<string, unknown>>;
+  query?: z.ZodType<Record<string, unknown>>;
   body?: z.ZodType;
   /** Status code → body schema (`null`: no body). */
   responses: Record<number, z.ZodType | null>;
