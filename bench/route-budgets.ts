@@ -63,11 +63,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   verifyAuditChain: same(['GetItem', 'Query'], 'The chain head (its hash anchors the chain) and the chain pages (one Query for a short chain).'),
   // approvals
   getApprovalPolicy: same(['GetItem'], 'The policy is one item (the defaults when absent).'),
-  putApprovalPolicy: {
-    requests: ['GetItem', 'PutItem'],
-    minimum: ['PutItem'],
-    reason: 'Without If-Match (as measured) the current version is read to condition the put; with If-Match one conditional put.',
-  },
+  putApprovalPolicy: same(['UpdateItem'], 'One UpdateItem, with or without If-Match (then conditioned on that version); the new version comes back with it.'),
   listApprovals: same(['Query'], 'One Query page of the status index.'),
   getApproval: same(['GetItem'], 'An approval with its steps is one item.'),
   approveApproval: same(['GetItem', 'PutItem'], 'The approval is read (four eyes, open step, its role); one conditional put; the workflow resumes outside the request.'),

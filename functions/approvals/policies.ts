@@ -1,6 +1,6 @@
 import { BUILT_IN_ROLE_NAMES, isBuiltInRole } from '../shared/auth/permissions';
 import { ConditionFailed } from '../shared/conditional';
-import { badRequest, conflict, preconditionFailed } from '../shared/errors';
+import { badRequest, preconditionFailed } from '../shared/errors';
 import type { WriteContext } from '../shared/write-context';
 import { findRole } from '../iam/role-repository';
 import { DEFAULT_POLICY, MEASURES, policyProblems, rolesOf } from './policy';
@@ -47,23 +47,18 @@ async function knownRoles(policy: PolicyDocument): Promise<Set<string>> {
 
 /**
  * Replaces the whole policy (every kind). Unknown roles, or thresholds on kinds without a measure,
- * are 400. `If-Match` names the version replaced (0: the defaults); without it the write is
- * conditioned on the version just read.
+ * are 400. `If-Match` names the version replaced (0: the defaults); without it the policy is
+ * replaced as it stands (one write either way).
  */
 export async function replacePolicy(policy: PolicyDocument, expectedVersion: number | undefined, ctx: WriteContext): Promise<PolicyView> {
   const roles = await knownRoles(policy);
   const problems = policyProblems(policy, (role) => roles.has(role));
   if (problems.length > 0) throw badRequest('The policy names unknown roles or invalid rules', problems);
-  const current = expectedVersion ?? (await currentPolicy()).version;
   try {
-    const stored = await putPolicy(policy, current, ctx);
+    const stored = await putPolicy(policy, expectedVersion, ctx);
     return { kinds: stored.kinds, measures, version: stored.version, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy };
   } catch (error) {
-    if (error instanceof ConditionFailed) {
-      throw expectedVersion === undefined
-        ? conflict('The policy changed while this request ran; read it again and retry')
-        : preconditionFailed(`The policy is not at version ${expectedVersion}`);
-    }
+    if (error instanceof ConditionFailed) throw preconditionFailed(`The policy is not at version ${expectedVersion}`);
     throw error;
   }
 }

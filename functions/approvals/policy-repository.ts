@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord } from '../shared/item-repository';
@@ -17,23 +17,44 @@ export function findPolicy(): Promise<PolicyRecord | undefined> {
   return getRecord<PolicyRecord>(approvalKeys.policy());
 }
 
-/** Stores the policy as version `expectedVersion + 1`; version 0 means "no policy stored yet". */
-export async function putPolicy(policy: PolicyDocument, expectedVersion: number, ctx: WriteContext): Promise<PolicyRecord> {
-  const record: PolicyRecord = { kinds: policy.kinds, version: expectedVersion + 1, ...stampOf(ctx) } as PolicyRecord;
+/**
+ * Replaces the policy in one UpdateItem and answers what was stored. With `expectedVersion` (0: the
+ * defaults, nothing stored yet) the write is conditioned on it; without, it replaces whatever is there
+ * (a PUT without If-Match), and the version still moves on atomically.
+ */
+export async function putPolicy(policy: PolicyDocument, expectedVersion: number | undefined, ctx: WriteContext): Promise<PolicyRecord> {
+  const stamp = stampOf(ctx);
+  const condition =
+    expectedVersion === undefined
+      ? {}
+      : expectedVersion === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'version = :expected' };
   try {
-    await documentClient.send(
-      new PutCommand({
+    const { Attributes } = await documentClient.send(
+      new UpdateCommand({
         TableName: tableName(),
-        Item: { ...approvalKeys.policy(), entityType: 'approval_policy', ...record },
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        Key: approvalKeys.policy(),
+        UpdateExpression:
+          'SET entityType = :entityType, kinds = :kinds, updatedAt = :updatedAt, updatedBy = :updatedBy, requestId = :requestId, sourceIp = :sourceIp ADD version :one',
+        ExpressionAttributeValues: {
+          ':entityType': 'approval_policy',
+          ':kinds': policy.kinds,
+          ':updatedAt': stamp.updatedAt,
+          ':updatedBy': stamp.updatedBy,
+          ':requestId': stamp.requestId,
+          ':sourceIp': stamp.sourceIp,
+          ':one': 1,
+          ...(expectedVersion ? { ':expected': expectedVersion } : {}),
+        },
+        ...condition,
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    const { kinds, version, updatedAt, updatedBy } = Attributes as PolicyRecord;
+    return { kinds, version, updatedAt, updatedBy };
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new ConditionFailed(undefined);
     throw error;
   }
-  return record;
 }
