@@ -203,6 +203,7 @@ export class BackofficeStack extends Stack {
       function: this.exports.workerFunction,
       deadLetterQueue: this.exports.deadLetterQueue,
     });
+    this.monitoring.addDeadLetterQueue('export-schedule', this.exports.scheduleDeadLetterQueue);
     this.monitoring.addStreamConsumer('metrics-consumer', {
       function: this.metrics.consumerFunction,
       deadLetterQueue: this.metrics.deadLetterQueue,

@@ -115,6 +115,7 @@ describe('alarms', () => {
       3 * functionIds().length + // every function: errors, throttles, duration
       1 * new Set(mappings.map((m) => m.functionId)).size + // every stream consumer: iterator age
       1 * new Set(mappings.flatMap((m) => (m.dlqId ? [m.dlqId] : []))).size + // every on-failure queue: depth
+      1 + // the daily export schedule's dead-letter queue: depth
       2 * Object.keys(resourcesOf(synth.template, 'AWS::StepFunctions::StateMachine')).length + // failed, timed out
       1 * Object.keys(resourcesOf(synth.template, 'AWS::DynamoDB::Table')).length; // throttle events
     expect(alarms()).toHaveLength(expected);
@@ -233,8 +234,8 @@ describe('dashboard', () => {
     for (const name of functionNames) expect(titles).toEqual(expect.arrayContaining([`${name}: errors and throttles`, `${name}: duration (ms)`]));
     expect(titles).toEqual(expect.arrayContaining(['Backoffice: throttle events', 'AuditLog: throttle events']));
     for (const name of consumers) expect(titles).toEqual(expect.arrayContaining([`${name}: iterator age (ms)`, `${name}: dead-letter messages`]));
-    expect(titles).toEqual(expect.arrayContaining(['approvals: executions failed / timed out']));
-    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 * consumers.length + 2 + 1);
+    expect(titles).toEqual(expect.arrayContaining(['approvals: executions failed / timed out', 'export-schedule: dead-letter messages']));
+    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 * consumers.length + 2 + 1 + 1);
   });
 
   test('graphs the HTTP API and REST API metrics under their own names', () => {
