@@ -52,7 +52,10 @@ function csvWriter(columns: readonly ColumnDefinition[], resumed: boolean): Form
       if (records.length === 0) return [];
       return [encoder.encode(stringify(records, options))];
     },
-    flush: () => [],
+    flush() {
+      // A leg that stops before its first row still leaves the header (a resumed writer writes none).
+      return headerDue ? this.write([]) : [];
+    },
     finish() {
       // An empty export still has its header.
       return headerDue ? this.write([]) : [];

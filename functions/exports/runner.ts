@@ -182,7 +182,10 @@ export async function runLeg(job: ExportJobRecord, options: LegOptions): Promise
 
   await Promise.all(
     segments.map(async (segment, index) => {
-      while (!segment.done && !shouldStop()) {
+      // Every leg reads at least one page per unfinished segment, so a job always progresses.
+      let pages = 0;
+      while (!segment.done && !(pages > 0 && shouldStop())) {
+        pages++;
         const page = await scanPage(entity, range, index, segments.length, segment.lastKey, options.pageLimit);
         const rows = page.items.flatMap(mapRows);
         rowCount += rows.length;

@@ -187,6 +187,13 @@ describe('writers', () => {
     expect(head + text([...resumed.write(rows.slice(1)), ...resumed.finish()])).toBe(`order_id,line_number\r\n${order.id},1\r\n${order.id},2\r\n`);
   });
 
+  it('CSV stopped at a checkpoint before its first row still has its header once', () => {
+    const first = createFormatWriter('csv', columns.slice(0, 2));
+    const head = text(first.flush());
+    const resumed = createFormatWriter('csv', columns.slice(0, 2), first.state());
+    expect(head + text([...resumed.write(rows.slice(0, 1)), ...resumed.finish()])).toBe(`order_id,line_number\r\n${order.id},1\r\n`);
+  });
+
   it('JSON Lines: one object per line with every column, in column order', () => {
     const writer = createFormatWriter('jsonl', columns);
     const lines = text([...writer.write(rows), ...writer.finish()]).split('\n');
