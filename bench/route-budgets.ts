@@ -120,6 +120,16 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   listExports: same(['Query'], "One Query page of the requester's (gsi1) or every job (gsi2) index."),
   // analytics
   getDailyMetrics: same(['Query'], 'Every day of the range is one small item in one partition: one Query.'),
+  // content
+  createContent: same(['TransactWriteItems'], 'The piece, its first version and its slug claim in one transaction.'),
+  listContent: same(['Query'], 'One Query page of the status (or all-content) index.'),
+  getContent: same(['GetItem'], 'A piece (latest version and published copy) is one item.'),
+  updateContent: same(['GetItem', 'TransactWriteItems'], 'The piece is read (state, version number); the new version item and the piece in one transaction.'),
+  listContentVersions: same(['Query'], 'One Query page of the piece’s version items.'),
+  submitContent: same(['GetItem', 'GetItem', 'TransactWriteItems'], 'The piece and the approval policy are read; the approval and the piece in review in one transaction; the workflow starts outside the table.'),
+  unpublishContent: same(['GetItem', 'UpdateItem'], 'The piece is read (If-Match, state); one conditional update drops the published copy.'),
+  partnerListContent: same(['Query'], 'One Query page of the sparse published index.'),
+  partnerGetContent: same(['Query'], 'The published index by slug: one Query of an exact sort-key range.'),
 };
 
 /** The requests a route's call makes, with the authorization read first on the admin API. */

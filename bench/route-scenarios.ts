@@ -10,6 +10,7 @@ import { handler as finance } from '../functions/finance/handler';
 import { handler as iam } from '../functions/iam/handler';
 import { handler as logistics } from '../functions/logistics/handler';
 import { handler as orders } from '../functions/orders/handler';
+import { handler as content } from '../functions/content/handler';
 import { handler as support } from '../functions/support/handler';
 import { routes } from '../functions/routes';
 import type { ModuleName, RouteSpec } from '../functions/shared/http/route';
@@ -25,7 +26,7 @@ import { createStaff } from '../tests/support/staff';
  * budget (bench/route-budgets.ts). Handlers run in process, as API Gateway would invoke them.
  */
 type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
-const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support, exports: exportsModule, analytics } as unknown as Record<ModuleName, Handler>;
+const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support, exports: exportsModule, analytics, content } as unknown as Record<ModuleName, Handler>;
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -112,6 +113,30 @@ export class Fixtures {
     if (status !== 'open') await this.ok('assignTicket', { params: { id }, body: { assigneeId: this.admin } }, 200);
     if (status === 'resolved') await this.ok('resolveTicket', { params: { id }, body: {} }, 200);
     return id as string;
+  }
+  /** A draft content piece (version 1). */
+  async content(): Promise<string> {
+    return (await this.ok('createContent', { body: { title: 'Bench', body: 'Text', slug: `bench-${newId().toLowerCase()}` } }, 201)).id;
+  }
+  /** A piece submitted by the admin, approved by the second admin, and published by the workflow. */
+  async publishedContent(): Promise<{ id: string; slug: string }> {
+    const id = await this.content();
+    const submitted = await this.ok('submitContent', { params: { id } }, 202);
+    const approvalId = submitted.approval.id as string;
+    const until = Date.now() + 15_000;
+    for (;;) {
+      const approval = await this.ok('getApproval', { params: { id: approvalId } }, 200);
+      if (approval.steps[0]?.status === 'open') break;
+      if (Date.now() > until) throw new Error(`Approval ${approvalId}: the workflow did not open its first step`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await this.ok('approveApproval', { params: { id: approvalId }, body: {}, staffId: this.admin2 }, 200);
+    for (;;) {
+      const piece = await this.ok('getContent', { params: { id } }, 200);
+      if (piece.status === 'published') return { id, slug: piece.slug as string };
+      if (Date.now() > until) throw new Error(`Content ${id} was not published`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
   async role(): Promise<string> {
     const name = `r-${newId().toLowerCase().slice(-12)}`;
@@ -280,4 +305,17 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
   listExports: async () => ({ query: { limit: '10' }, status: 200 }),
   // analytics
   getDailyMetrics: async () => ({ query: { from: '2026-01-01', to: '2026-12-31' }, status: 200 }),
+  // content
+  createContent: async () => ({ body: { title: 'Bench', body: 'Text', slug: `bench-${newId().toLowerCase()}` }, status: 201 }),
+  listContent: async () => ({ query: { status: 'draft', limit: '10' }, status: 200 }),
+  getContent: async (fx) => ({ params: { id: await fx.content() }, status: 200 }),
+  updateContent: async (fx) => ({ params: { id: await fx.content() }, body: { title: 'Bench v2', body: 'Edited' }, headers: ifMatch(1), status: 200 }),
+  listContentVersions: async (fx) => ({ params: { id: await fx.content() }, status: 200 }),
+  submitContent: async (fx) => ({ params: { id: await fx.content() }, status: 202 }),
+  unpublishContent: async (fx) => ({ params: { id: (await fx.publishedContent()).id }, status: 200 }),
+  partnerListContent: async (fx) => {
+    await fx.publishedContent();
+    return { query: { limit: '10' }, status: 200 };
+  },
+  partnerGetContent: async (fx) => ({ params: { slug: (await fx.publishedContent()).slug }, status: 200 }),
 };

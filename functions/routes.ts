@@ -2,6 +2,7 @@ import { analyticsRoutes } from './analytics/routes';
 import { approvalRoutes } from './approvals/routes';
 import { auditRoutes } from './audit/routes';
 import { catalogRoutes } from './catalog/routes';
+import { contentRoutes } from './content/routes';
 import { docsRoutes } from './docs/routes';
 import { exportsRoutes } from './exports/routes';
 import { financeRoutes } from './finance/routes';
@@ -15,4 +16,4 @@ import type { RouteSpec } from './shared/http/route';
  * The route table: every route of both APIs. The CDK stack, the local gateway, the OpenAPI
  * document and the authorization tests all read it. Each module's Lambda imports only its slice.
  */
-export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes, ...supportRoutes, ...exportsRoutes, ...analyticsRoutes];
+export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes, ...supportRoutes, ...exportsRoutes, ...analyticsRoutes, ...contentRoutes];

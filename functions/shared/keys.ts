@@ -18,6 +18,8 @@ export type EntityType =
   | 'ticket_event'
   | 'ticket_comment'
   | 'ticket_due'
+  | 'content'
+  | 'content_version'
   | 'idempotency'
   | 'export_job'
   | 'staff'
@@ -66,6 +68,7 @@ export const productKeys = {
 export const uniqueKeys = {
   sku: (sku: string): PrimaryKey => ({ pk: `UNIQUE#SKU#${sku.toUpperCase()}`, sk: 'UNIQUE' }),
   staffEmail: (email: string): PrimaryKey => ({ pk: `UNIQUE#EMAIL#${email.toLowerCase()}`, sk: 'UNIQUE' }),
+  contentSlug: (slug: string): PrimaryKey => ({ pk: `UNIQUE#SLUG#${slug.toLowerCase()}`, sk: 'UNIQUE' }),
 };
 
 /** A range of index sort keys: `lower <= sk <= upper` (one BETWEEN in the key condition). */
@@ -185,6 +188,27 @@ export const ticketKeys = {
   eventPrefix: () => 'EVENT#',
   comment: (ticketId: string, at: string, commentId: string): PrimaryKey => ({ pk: `TICKET#${ticketId}`, sk: `COMMENT#${at}#${commentId}` }),
   commentPrefix: () => 'COMMENT#',
+};
+
+/**
+ * Content (DESIGN §6): the piece is one item (latest draft and, while published, a copy of the
+ * published version); its immutable versions live in its partition (`VERSION#<zero-padded n>`).
+ * gsi1: published pieces by slug (partners' list, and one slug by an exact range); gsi2: pieces by
+ * status, newest first; gsi3: every piece, newest first.
+ */
+const CONTENT_VERSION_DIGITS = 6;
+export const contentKeys = {
+  byId: (id: string): PrimaryKey => ({ pk: `CONTENT#${id}`, sk: 'CONTENT' }),
+  partition: (id: string) => `CONTENT#${id}`,
+  published: (slug: string) => ({ gsi1pk: 'CONTENT_PUBLISHED', gsi1sk: slug }),
+  publishedPartition: () => 'CONTENT_PUBLISHED',
+  publishedSlug: (slug: string): SortRange => ({ lower: slug, upper: slug }),
+  byStatus: (status: string, createdAt: string, id: string) => ({ gsi2pk: `CONTENT_STATUS#${status}`, gsi2sk: `${createdAt}#${id}` }),
+  byStatusPartition: (status: string) => `CONTENT_STATUS#${status}`,
+  all: (createdAt: string, id: string) => ({ gsi3pk: 'CONTENTS', gsi3sk: `${createdAt}#${id}` }),
+  allPartition: () => 'CONTENTS',
+  version: (contentId: string, n: number): PrimaryKey => ({ pk: `CONTENT#${contentId}`, sk: `VERSION#${String(n).padStart(CONTENT_VERSION_DIGITS, '0')}` }),
+  versionPrefix: () => 'VERSION#',
 };
 
 /** Idempotency records, per caller (`staff:<id>` / `partner:<id>`) and key. */

@@ -20,6 +20,8 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  *   granted by the AuditLog construct (read only).
  * - support: tickets, their history and comments (reads, lists, transactions with a customer or
  *   staff condition check).
+ * - content: pieces, their versions and slug claims (reads, lists, transactions); requests publishing
+ *   approvals (the workflow function applies them).
  * - approvals: approvals, their inbox and the policy (reads, lists, conditional writes); the state
  *   machine's tasks run in a function of their own (lib/constructs/approvals.ts).
  * - analytics: reads the daily metric items (one Query); the metrics consumer that writes them is a
@@ -38,6 +40,7 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   logistics: 'readWrite',
   exports: 'readWrite',
   support: 'readWrite',
+  content: 'readWrite',
   analytics: 'read',
 };
 

@@ -177,6 +177,7 @@ describe('least privilege on the table', () => {
       exports: 'readWrite',
       analytics: 'read',
       support: 'readWrite',
+      content: 'readWrite',
     });
   });
 

@@ -14,6 +14,8 @@ import { createStaff } from '../support/staff';
  * its history, assignment rules, If-Match, comments, and every list — on a table of this file's own, so
  * the overdue list (driven by this process's clock) holds exactly this file's tickets.
  */
+jest.setTimeout(30_000);
+
 type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
 const handler = supportHandler as unknown as Handler;
 type Options = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; headers?: Record<string, string> };

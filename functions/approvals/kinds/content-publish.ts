@@ -1,15 +1,46 @@
 import * as z from 'zod';
+import { applyPublish, findContentVersion, rejectSubmission } from '../../content/content-repository';
 import { Id } from '../../shared/schemas';
-import { defineKind } from './kind';
+import { SubjectConditionFailed } from '../approval-repository';
+import { defineKind, OutcomeRefused } from './kind';
 
 /**
- * Publishing content (DESIGN §7 → editor). Its policy is in force; the content module (a later
- * issue) requests it and adds `apply` (publish) and `reject` (back to draft) here.
+ * Publishing content (DESIGN §7 → editor). Submitting a draft (functions/content) puts the piece
+ * `in_review` with this approval's id; approval publishes exactly the submitted version (a copy of
+ * that immutable version becomes what partners read), rejection returns the piece to draft. Both
+ * are conditioned on the piece still waiting for this approval, so they happen at most once.
  */
-export const ContentPublishSubject = z.object({ contentId: Id, title: z.string() });
+export const ContentPublishSubject = z.lazy(() =>
+  z.object({
+    contentId: Id,
+    slug: z.string(),
+    title: z.string(),
+    contentVersion: z.int().min(1).describe('The submitted version'),
+  }),
+);
+export type ContentPublishSubject = z.infer<typeof ContentPublishSubject>;
 
-export const contentPublish = defineKind<z.infer<typeof ContentPublishSubject>>({
+export const contentPublish = defineKind<ContentPublishSubject>({
   kind: 'content_publish',
   subject: ContentPublishSubject,
-  summary: (s) => `Publish “${s.title}”`,
+  summary: (s) => `Publish “${s.title}” (${s.slug}, version ${s.contentVersion})`,
+  async apply(s, ctx) {
+    const version = await findContentVersion(s.contentId, s.contentVersion);
+    if (!version) throw new OutcomeRefused('The submitted version no longer exists');
+    try {
+      await ctx.commit([applyPublish({ id: s.contentId, slug: s.slug }, ctx.approvalId, version, ctx.write)]);
+    } catch (error) {
+      if (error instanceof SubjectConditionFailed) throw new OutcomeRefused('The content no longer waits for this approval');
+      throw error;
+    }
+  },
+  async reject(s, ctx) {
+    try {
+      await ctx.commit([rejectSubmission(s.contentId, ctx.approvalId, ctx.write)]);
+    } catch (error) {
+      // The piece no longer waits for this approval (nothing to return): record the outcome alone.
+      if (error instanceof SubjectConditionFailed) await ctx.commit([]);
+      else throw error;
+    }
+  },
 });

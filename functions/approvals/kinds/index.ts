@@ -6,10 +6,7 @@ import { priceChange } from './price-change';
 import { refund } from './refund';
 import { stockWriteOff } from './stock-write-off';
 
-/**
- * The kinds the workflow can apply or reject. content_publish has its policy but no outcomes yet:
- * the content module adds them when it requests publishing approvals.
- */
+/** The kinds the workflow can apply or reject (each kind's plug-in holds its outcomes). */
 const KINDS: Partial<Record<ApprovalKindName, ApprovalKindPlugin>> = {
   price_change: priceChange as unknown as ApprovalKindPlugin,
   admin_role_grant: adminRoleGrant as unknown as ApprovalKindPlugin,

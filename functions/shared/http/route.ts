@@ -6,7 +6,7 @@ export type ApiName = 'admin' | 'partner';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One Lambda function per module; each routes its own paths. */
-export const MODULES = ['docs', 'iam', 'catalog', 'audit', 'approvals', 'orders', 'finance', 'logistics', 'support', 'exports', 'analytics'] as const;
+export const MODULES = ['docs', 'iam', 'catalog', 'audit', 'approvals', 'orders', 'finance', 'logistics', 'support', 'exports', 'analytics', 'content'] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 export const API_BASE_PATH: Record<ApiName, string> = { admin: '/admin/v1', partner: '/partner/v1' };
