@@ -88,11 +88,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   partnerGetOrder: same(['GetItem'], 'One item; ownership is checked on it.'),
   // finance
   createPayment: same(['GetItem', 'TransactWriteItems'], 'The order is read (balance due, state); payment, ledger entries and order state in one transaction.'),
-  createRefund: {
-    requests: ['GetItem', 'TransactWriteItems'],
-    minimum: ['TransactWriteItems'],
-    reason: 'The approval policy is read on every refund (refunds may need approval); conditions on the order sit inside the one transaction. A policy cached per container would leave the transaction alone.',
-  },
+  createRefund: same(['TransactWriteItems'], 'No read: conditions on the order, and a check of the approval policy version this container decided on (read once per container), sit inside the one transaction.'),
   listLedgerAccounts: same(['Query'], 'One Query page.'),
   listLedgerEntries: same(['Query'], 'One Query page of the account’s entries.'),
   getTrialBalance: same(['Query'], 'Account balances of one currency are one Query.'),

@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord } from '../shared/item-repository';
+import type { NamedAction } from '../shared/transaction-repository';
 import { approvalKeys } from '../shared/keys';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { PolicyDocument } from './schemas';
@@ -58,3 +59,22 @@ export async function putPolicy(policy: PolicyDocument, expectedVersion: number 
     throw error;
   }
 }
+
+/** The transaction action that holds a command to the policy version it decided on (0: the defaults). */
+export function policyVersionCheck(version: number): NamedAction {
+  return {
+    name: POLICY_ACTION,
+    action: {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: approvalKeys.policy(),
+        ...(version === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
+      },
+    },
+  };
+}
+
+/** Names the policy check among a transaction's actions. */
+export const POLICY_ACTION = 'approval-policy';

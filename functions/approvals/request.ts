@@ -5,7 +5,9 @@ import { newApproval, type ApprovalRecord } from './approval-state';
 import type { ApprovalKindPlugin } from './kinds/kind';
 import { stepsFor } from './policy';
 import { currentPolicy } from './policies';
+import { policyVersionCheck } from './policy-repository';
 import type { PolicyStep } from './schemas';
+import type { NamedAction } from '../shared/transaction-repository';
 
 /**
  * The seam every command that may need an approval uses (DESIGN §7):
@@ -18,6 +20,28 @@ import type { PolicyStep } from './schemas';
 export async function approvalSteps<S extends Record<string, unknown>>(kind: ApprovalKindPlugin<S>, subject: S): Promise<PolicyStep[]> {
   const policy = await currentPolicy();
   return stepsFor(policy.kinds[kind.kind], kind.measure?.(subject));
+}
+
+/** The policy this container last read; a command relying on it checks its version in its own transaction. */
+let knownPolicy: Awaited<ReturnType<typeof currentPolicy>> | undefined;
+
+/**
+ * The steps for this change by the policy this container last read (read now when there is none, or
+ * when `fresh`), with the ConditionCheck that holds the command's transaction to that policy version.
+ * A command that executes at once adds `check` to its transaction; if the policy changed meanwhile the
+ * check fails (TransactionCancelled, action POLICY_ACTION) and the command decides again with `fresh`.
+ * Steady state: no policy read at all, and no staleness either. A decision that asks for approval is
+ * taken on a fresh read (`fromCache` tells the caller), so a stale cache never holds a change back.
+ */
+export async function cachedApprovalSteps<S extends Record<string, unknown>>(
+  kind: ApprovalKindPlugin<S>,
+  subject: S,
+  fresh = false,
+): Promise<{ steps: PolicyStep[]; check: NamedAction; fromCache: boolean }> {
+  const fromCache = !fresh && knownPolicy !== undefined;
+  if (!fromCache) knownPolicy = await currentPolicy();
+  const policy = knownPolicy!;
+  return { steps: stepsFor(policy.kinds[kind.kind], kind.measure?.(subject)), check: policyVersionCheck(policy.version), fromCache };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { refund as refundKind } from '../approvals/kinds/refund';
-import { approvalSteps } from '../approvals/request';
+import { POLICY_ACTION } from '../approvals/policy-repository';
+import { cachedApprovalSteps } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { historyEvent, explainOrderRace } from '../orders/order-state';
 import { findOrder, ORDER_ACTION, orderEventPut, orderUpdate } from '../orders/order-repository';
@@ -89,7 +90,8 @@ export async function recordPayment(
 /**
  * Refunds part or all of what was paid: ONE transaction and no read — the order update is
  * conditioned on `refundable >= amount` (and the currency), so concurrent refunds can never together
- * exceed what was paid; the refund item and its ledger posting commit with it. A refund the approval
+ * exceed what was paid; the refund item and its ledger posting commit with it, and so does a check of
+ * the approval policy version the container decided on (read once per container, re-read if it moved). A refund the approval
  * policy holds back (DESIGN §7: > 100.00 → finance; > 1,000.00 → finance then admin) answers 202 with
  * the approval instead, and executes when approved (functions/approvals/kinds/refund.ts).
  */
@@ -100,16 +102,27 @@ export async function recordRefund(
   ctx: WriteContext,
 ): Promise<CommandResult<Refund | { approval: ApprovalView }>> {
   return runIdempotent<Refund | { approval: ApprovalView }>(idempotency, ctx, async (record) => {
-    const steps = await approvalSteps(refundKind, { orderId, amount: input.amount, reason: input.reason, requestedBy: ctx.actor });
-    if (steps.length > 0) return requestRefundApproval(orderId, input, steps, record, ctx);
-    const refund: RefundRecord = newRefund(orderId, input, ctx.actor, ctx.at);
-    const response = { status: 201, body: refund };
-    try {
-      await transactWrite([...record(response), ...refundActions(refund, ctx)]);
-    } catch (error) {
-      if (!(error instanceof TransactionCancelled) || !error.failed(ORDER_ACTION)) throw error;
-      throw refundRefusal(error.current(ORDER_ACTION), input.amount);
+    const subject = { orderId, amount: input.amount, reason: input.reason, requestedBy: ctx.actor };
+    for (let fresh = false; ; fresh = true) {
+      const decision = await cachedApprovalSteps(refundKind, subject, fresh);
+      if (decision.steps.length > 0) {
+        if (decision.fromCache) continue;
+        return requestRefundApproval(orderId, input, decision.steps, record, ctx);
+      }
+      const refund: RefundRecord = newRefund(orderId, input, ctx.actor, ctx.at);
+      const response = { status: 201, body: refund };
+      try {
+        await transactWrite([...record(response), ...refundActions(refund, ctx), decision.check]);
+        return response;
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled)) throw error;
+        if (error.failed(ORDER_ACTION)) throw refundRefusal(error.current(ORDER_ACTION), input.amount);
+        if (error.failed(POLICY_ACTION)) {
+          if (!fresh) continue;
+          throw conflict('The approval policy changed while this refund was decided; retry', 'policy-changed');
+        }
+        throw error;
+      }
     }
-    return response;
   });
 }

@@ -289,6 +289,23 @@ describe('a refund', () => {
     expect((await orderOf(id)).refunded).toEqual(eur(5_000));
   });
 
+  it('follows a policy change at once, although the policy is read once per container', async () => {
+    const id = await paidOrder(20_000);
+    expect((await refund(id, 2_000)).status).toBe(201);
+    // The next refund is decided on the cached policy; its transaction checks that policy's version,
+    // loses, and the refund is decided again on the new policy.
+    await setPolicy({ refund: { rules: [{ above: 1_000, steps: DEFAULT_POLICY.kinds.refund.rules[0]!.steps }] } });
+    try {
+      const held = await refund(id, 2_000);
+      expect(held.status).toBe(202);
+      expect((await orderOf(id)).refunded).toEqual(eur(2_000));
+    } finally {
+      await setPolicy({ refund: DEFAULT_POLICY.kinds.refund });
+    }
+    expect((await refund(id, 2_000)).status).toBe(201);
+    expect((await orderOf(id)).refunded).toEqual(eur(4_000));
+  });
+
   it('above 100.00 waits for finance (not the requester), then executes once; the ledger balances', async () => {
     const id = await paidOrder(20_000);
     const held = await refund(id, 15_000);
