@@ -204,8 +204,8 @@ describe('the consumer behind the local stream poller (a real DynamoDB Local str
     expect(await Promise.all([dayItem(DAY1), dayItem(DAY2)])).toEqual(before);
   });
 
-  it('a record whose first delivery failed after being counted is not counted twice', async () => {
-    // A batch of one payment, delivered as Lambda would after a timeout: the same eventID twice.
+  it('the same record delivered twice at once, and once more later, counts once', async () => {
+    // A batch of one payment delivered concurrently (a retried invocation overlapping a slow one), then again.
     const day = `${YEAR}-04-01`;
     const event: DynamoDBStreamEvent = {
       Records: [
