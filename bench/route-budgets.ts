@@ -40,11 +40,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   getPartner: same(['GetItem'], 'A partner is one item.'),
   updatePartner: same(['UpdateItem'], 'One conditional update.'),
   deletePartner: same(['UpdateItem'], 'Soft delete: one conditional update (disabled, dropped from the list index).'),
-  listPartnerKeys: {
-    requests: ['GetItem', 'Query'],
-    minimum: ['Query'],
-    reason: 'One Query of the keys would do; the GetItem tells an unknown partner (404) from one without keys (empty list).',
-  },
+  listPartnerKeys: same(['Query'], 'One Query: the partner item heads its keys’ index partition, so the first page tells an unknown or deleted partner (404) from one without keys.'),
   issuePartnerKey: same(['GetItem', 'PutItem'], 'The partner’s scopes bound the key’s scopes, so it is read; then one put.'),
   revokePartnerKey: same(['UpdateItem'], 'One conditional update of the key.'),
   rotatePartnerKey: same(['GetItem', 'TransactWriteItems'], 'The old key (scopes, partner) is read; the new key and the old key’s expiry in one transaction.'),

@@ -44,6 +44,7 @@ export interface PartnerRecord {
 const partnerItem = (partner: PartnerRecord, ctx: WriteContext) => ({
   ...partnerKeys.byId(partner.id),
   ...partnerKeys.all(partner.createdAt, partner.id),
+  ...apiKeyKeys.partnerHead(partner.id),
   entityType: 'partner',
   ...partner,
   ...stampOf(ctx),
@@ -75,6 +76,18 @@ export function queryApiKeys(partnerId: string, limit: number, startKey?: Record
   return queryPage<ApiKeyRecord>({ index: GSI1, partition: apiKeyKeys.ofPartnerPartition(partnerId), limit, startKey });
 }
 
+/**
+ * The first page of a partner's keys together with the partner (one Query: the partner item heads its
+ * keys' partition). `partner` is undefined when the partition has no head: an unknown partner, or one
+ * written before partners carried the head keys (their next update adds them).
+ */
+export async function queryPartnerWithKeys(partnerId: string, limit: number): Promise<{ partner?: PartnerRecord; keys: ApiKeyRecord[]; lastKey?: Record<string, unknown> }> {
+  const page = await queryPage<(ApiKeyRecord | PartnerRecord) & { entityType?: string }>({ index: GSI1, partition: apiKeyKeys.ofPartnerPartition(partnerId), limit: limit + 1 });
+  const [first, ...rest] = page.items;
+  if (first && 'id' in first && first.id === partnerId && !('keyId' in first)) return { partner: first as PartnerRecord, keys: rest as ApiKeyRecord[], ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+  return { keys: page.items.slice(0, limit) as ApiKeyRecord[] };
+}
+
 export async function insertPartner(partner: PartnerRecord, ctx: WriteContext): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: tableName(), Item: partnerItem(partner, ctx), ConditionExpression: 'attribute_not_exists(pk)' }));
 }
@@ -94,7 +107,13 @@ export async function insertPartnerWithKey(partner: PartnerRecord, key: ApiKeyRe
 const LIVE_PARTNER = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
 
 export function updatePartner(id: string, set: Record<string, unknown>, expectedVersion: number | undefined, ctx: WriteContext): Promise<PartnerRecord> {
-  return updateRecord<PartnerRecord>(partnerKeys.byId(id), buildUpdate({ set: { ...stampOf(ctx), ...set }, increment: { version: 1 } }), LIVE_PARTNER, expectedVersion);
+  // The head keys are set on every update, so partners created before they existed gain them.
+  return updateRecord<PartnerRecord>(
+    partnerKeys.byId(id),
+    buildUpdate({ set: { ...stampOf(ctx), ...apiKeyKeys.partnerHead(id), ...set }, increment: { version: 1 } }),
+    LIVE_PARTNER,
+    expectedVersion,
+  );
 }
 
 /**
@@ -103,7 +122,7 @@ export function updatePartner(id: string, set: Record<string, unknown>, expected
  */
 export function markPartnerDeleted(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<PartnerRecord> {
   const update = buildUpdate({
-    set: { ...stampOf(ctx), status: 'disabled', deletedAt: ctx.at, deletedBy: ctx.actor },
+    set: { ...stampOf(ctx), ...apiKeyKeys.partnerHead(id), status: 'disabled', deletedAt: ctx.at, deletedBy: ctx.actor },
     remove: ['gsi2pk', 'gsi2sk'],
     increment: { version: 1 },
   });

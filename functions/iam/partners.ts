@@ -13,6 +13,7 @@ import {
   insertPartner,
   markPartnerDeleted,
   queryApiKeys,
+  queryPartnerWithKeys,
   queryPartners,
   revokeApiKey,
   rotateApiKey,
@@ -121,11 +122,27 @@ export async function updatePartner(
   }
 }
 
+/**
+ * A partner's keys, newest first. The first page is one Query that also returns the partner (it heads
+ * its keys' index partition), so an unknown or deleted partner is 404 without a second read; later pages
+ * follow a cursor signed for this partner's list. A partner written before it carried the head keys is
+ * read on its own (until its next update).
+ */
 export async function listPartnerKeys(partnerId: string, limit: number, cursor: string | undefined) {
-  await partnerOrNotFound(partnerId);
   const binding = `admin.partner-keys|${partnerId}`;
-  const page = await queryApiKeys(partnerId, limit, decodeCursor(cursor, binding));
-  return { items: page.items.map((key) => toKeyView(key)), nextCursor: encodeCursor(page.lastKey, binding) };
+  const startKey = decodeCursor(cursor, binding);
+  if (startKey) {
+    const page = await queryApiKeys(partnerId, limit, startKey);
+    return { items: page.items.map((key) => toKeyView(key)), nextCursor: encodeCursor(page.lastKey, binding) };
+  }
+  const first = await queryPartnerWithKeys(partnerId, limit);
+  if (!first.partner) {
+    await partnerOrNotFound(partnerId);
+    const page = await queryApiKeys(partnerId, limit);
+    return { items: page.items.map((key) => toKeyView(key)), nextCursor: encodeCursor(page.lastKey, binding) };
+  }
+  if (first.partner.deletedAt) throw notFound('Partner');
+  return { items: first.keys.map((key) => toKeyView(key)), nextCursor: encodeCursor(first.lastKey, binding) };
 }
 
 function newKeyRecord(partnerId: string, scopes: string[], expiresAt: string | undefined, ctx: WriteContext) {

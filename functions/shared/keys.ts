@@ -275,6 +275,12 @@ export const apiKeyKeys = {
     gsi1sk: `${createdAt}#${keyId}`,
   }),
   ofPartnerPartition: (partnerId: string) => `PARTNER_KEYS#${partnerId}`,
+  /**
+   * The partner item also sits in its keys' gsi1 partition, after every key (`~` sorts after any
+   * timestamp), so the newest-first key list starts with the partner: one Query tells an unknown or
+   * deleted partner from one without keys.
+   */
+  partnerHead: (partnerId: string) => ({ gsi1pk: `PARTNER_KEYS#${partnerId}`, gsi1sk: '~PARTNER' }),
 };
 
 /**

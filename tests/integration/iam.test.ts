@@ -5,7 +5,10 @@ import { handler as iam } from '../../functions/iam/handler';
 import { handler as authorizer } from '../../functions/iam/partner-authorizer';
 import { iamRoutes } from '../../functions/iam/routes';
 import { BUILT_IN_ROLE_NAMES } from '../../functions/shared/auth/permissions';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, tableName } from '../../functions/shared/db';
 import { newId } from '../../functions/shared/ids';
+import { partnerKeys } from '../../functions/shared/keys';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
 import { startTestApprovals, useOwnTable } from '../support/local-approvals';
 import { createStaff } from '../support/staff';
@@ -20,6 +23,14 @@ async function catalogCall(operationId: string, options: Parameters<typeof admin
   return parse(await catalog(adminEvent(routeById(catalogRoutes, operationId), { staffId: admin, ...options }), lambdaContext()));
 }
 const email = () => `${newId().toLowerCase()}@iam.example.com`;
+
+/** The partner item as stored, and a way to make it look like one written before it headed its key list. */
+async function rawPartnerItem(id: string) {
+  return (await documentClient.send(new GetCommand({ TableName: tableName(), Key: partnerKeys.byId(id) }))).Item;
+}
+async function dropPartnerHead(id: string) {
+  await documentClient.send(new UpdateCommand({ TableName: tableName(), Key: partnerKeys.byId(id), UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }));
+}
 const roleName = () => `r-${newId().toLowerCase().slice(-10)}`;
 
 // Granting admin starts an approval workflow (tests/integration/approvals.test.ts covers it).
@@ -296,6 +307,31 @@ describe('partners and keys', () => {
     expect((await call('updatePartner', { params: { id: partner.id }, body: { name: 'x' } })).status).toBe(404);
     const listed = (await call('listPartners', { query: { limit: '100' } })).body.items.map((p: { id: string }) => p.id);
     expect(listed).not.toContain(partner.id);
+  });
+
+  it('lists keys newest first in pages, and answers 404 for an unknown or deleted partner', async () => {
+    const partner = await newPartner();
+    expect((await call('listPartnerKeys', { params: { id: partner.id } })).body).toEqual({ items: [], nextCursor: null });
+    const older = (await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).body;
+    const newer = (await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).body;
+    const first = (await call('listPartnerKeys', { params: { id: partner.id }, query: { limit: '1' } })).body;
+    expect(first.items.map((k: { id: string }) => k.id)).toEqual([newer.id]);
+    const second = (await call('listPartnerKeys', { params: { id: partner.id }, query: { limit: '1', cursor: first.nextCursor } })).body;
+    expect(second.items.map((k: { id: string }) => k.id)).toEqual([older.id]);
+    expect((await call('listPartnerKeys', { params: { id: newId() } })).status).toBe(404);
+    expect((await call('deletePartner', { params: { id: partner.id } })).status).toBe(204);
+    expect((await call('listPartnerKeys', { params: { id: partner.id } })).status).toBe(404);
+  });
+
+  it('lists the keys of a partner stored before partners headed their key list, and heads it from its next update', async () => {
+    const partner = await newPartner();
+    const issued = (await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).body;
+    await dropPartnerHead(partner.id);
+    const listed = await call('listPartnerKeys', { params: { id: partner.id } });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((k: { id: string }) => k.id)).toEqual([issued.id]);
+    expect((await call('updatePartner', { params: { id: partner.id }, body: { name: 'Renamed' } })).status).toBe(200);
+    expect((await rawPartnerItem(partner.id))?.gsi1pk).toBe(`PARTNER_KEYS#${partner.id}`);
   });
 
   it('refuses a wrong secret for a real key id', async () => {
