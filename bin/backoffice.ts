@@ -18,6 +18,7 @@ import type { ModuleLogLevel } from '../lib/constructs/module-function';
  * - backoffice:tableName, backoffice:tableStreamArn, backoffice:auditTableName
  *                                  serve existing (restored) tables instead of the stack's own (docs/runbook-restore.md)
  * - backoffice:auditRetentionDays  days audit entries are kept (default 2557, 7 years; legal holds never expire)
+ * - backoffice:ticketSlaHours      hours to resolve a ticket per priority, e.g. "urgent=2,low=48" (defaults 4/8/24/72)
  * cdk-nag's AwsSolutions pack runs as a policy-validation plugin: `cdk synth` fails on any finding
  * that is not acknowledged (with its reason) in the constructs.
  */
@@ -78,6 +79,7 @@ const existingTables = {
   ...(existingAuditTableName ? { auditTable: { tableName: existingAuditTableName } } : {}),
 };
 const auditRetentionDays = positiveNumber('backoffice:auditRetentionDays');
+const ticketSlaHours = optionalString('backoffice:ticketSlaHours');
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
@@ -94,6 +96,7 @@ new BackofficeStack(app, optionalString('backoffice:stackName') ?? 'Backoffice',
   ...(alarmEmails ? { alarmEmails } : {}),
   ...(Object.keys(existingTables).length > 0 ? { existingTables } : {}),
   ...(auditRetentionDays === undefined ? {} : { auditRetentionDays }),
+  ...(ticketSlaHours === undefined ? {} : { ticketSlaHours }),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

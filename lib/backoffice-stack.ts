@@ -16,6 +16,7 @@ import { Monitoring } from './constructs/monitoring';
 import { BackofficeModules } from './constructs/modules';
 import { IdentitySync } from './constructs/identity-sync';
 import { PartnerApi, type PartnerTier } from './constructs/partner-api';
+import { slaHours } from '../functions/support/lifecycle';
 
 /** Deployment settings of the Backoffice stack (read from cdk.json context by bin/backoffice.ts). */
 export interface BackofficeStackProps extends StackProps {
@@ -74,6 +75,12 @@ export interface BackofficeStackProps extends StackProps {
    * @default 2557 (7 years)
    */
   readonly auditRetentionDays?: number;
+  /**
+   * Hours to resolve a support ticket per priority, as `urgent=2,low=48` (any subset; the rest keep
+   * their defaults). Checked at synth, passed to the support function as `TICKET_SLA_HOURS`.
+   * @default urgent 4, high 8, normal 24, low 72
+   */
+  readonly ticketSlaHours?: string;
 }
 
 /** The Backoffice back end (DESIGN §2): composes the constructs; holds no resource definitions itself. */
@@ -111,6 +118,10 @@ export class BackofficeStack extends Stack {
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
+    if (props.ticketSlaHours !== undefined) {
+      slaHours(props.ticketSlaHours); // a malformed value fails the synth, not the first ticket
+      this.modules.functions.support.addEnvironment('TICKET_SLA_HOURS', props.ticketSlaHours);
+    }
 
     this.audit = new AuditLog(this, 'Audit', {
       table: this.data.table,
