@@ -33,8 +33,7 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
-      // Requests through the gateway that wait on workflows and stream consumers (polled, as in AWS).
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/tests/support/e2e-timeout.ts'],
       globalSetup: '<rootDir>/tests/support/e2e-global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/e2e-global-teardown.ts',
     },

@@ -87,6 +87,12 @@ export class Fixtures {
     await this.ok('adjustStock', { params: { id }, body: { delta: units, reason: 'Goods received' } }, 201);
     return id;
   }
+  private stocked?: Promise<string>;
+  /** One product with plenty of stock, shared by the order scenarios: a warm container knows its catalog. */
+  catalogProduct(): Promise<string> {
+    this.stocked ??= this.productWithStock(10_000);
+    return this.stocked;
+  }
   async customer(): Promise<string> {
     return (await this.ok('createCustomer', { body: { name: 'Bench Customer', email: `${newId().toLowerCase()}@example.com` } }, 201)).id;
   }
@@ -240,7 +246,7 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     return { params: { id }, status: 200 };
   },
   listCustomerOrders: async (fx) => ({ params: { id: await fx.customer() }, status: 200 }),
-  createOrder: async (fx) => ({ body: { customerId: await fx.customer(), lines: [{ productId: await fx.productWithStock(), quantity: 2 }] }, status: 201 }),
+  createOrder: async (fx) => ({ body: { customerId: await fx.customer(), lines: [{ productId: await fx.catalogProduct(), quantity: 2 }] }, status: 201 }),
   listOrders: async () => ({ query: { status: 'pending_payment', limit: '10' }, status: 200 }),
   getOrder: async (fx) => ({ params: { id: (await fx.order()).id }, status: 200 }),
   getOrderHistory: async (fx) => ({ params: { id: (await fx.order()).id }, status: 200 }),
@@ -252,7 +258,7 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     return { params: { id: orderId }, status: 200 };
   },
   partnerCreateOrder: async (fx) => ({
-    body: { customerId: await fx.customer(), lines: [{ productId: await fx.productWithStock(), quantity: 1 }] },
+    body: { customerId: await fx.customer(), lines: [{ productId: await fx.catalogProduct(), quantity: 1 }] },
     headers: { 'Idempotency-Key': newId() },
     status: 201,
   }),

@@ -49,6 +49,7 @@ const NAMES: Record<string, string> = {
   '#price': 'price',
   '#amount': 'amount',
   '#currency': 'currency',
+  '#version': 'version',
   '#updatedAt': 'updatedAt',
   '#updatedBy': 'updatedBy',
   '#requestId': 'requestId',
@@ -84,12 +85,21 @@ function stockUpdate(productId: string, set: string, condition: string, values: 
  * and not deleted, and its price is still the one the order was priced with (a concurrent price change
  * cancels the order instead of mispricing it).
  */
-export function reserveStock(line: StockLine & { unitPrice: Money }, ctx: WriteContext): NamedAction {
+export function reserveStock(line: StockLine & { unitPrice: Money }, ctx: WriteContext, pricedFromVersion?: number): NamedAction {
+  // With the version the line was priced from, nothing of the product (name, SKU, price, status) can
+  // have changed since: stock counters do not move the version (see the catalog's stock model).
+  const version = pricedFromVersion === undefined ? '' : ' AND #version = :version';
   return stockUpdate(
     line.productId,
     '#reserved = #reserved + :q, #available = #available - :q',
-    `${LIVE} AND #status = :active AND #available >= :q AND #price.#amount = :amount AND #price.#currency = :currency`,
-    { ':q': line.quantity, ':active': 'active', ':amount': line.unitPrice.amount, ':currency': line.unitPrice.currency },
+    `${LIVE} AND #status = :active AND #available >= :q AND #price.#amount = :amount AND #price.#currency = :currency${version}`,
+    {
+      ':q': line.quantity,
+      ':active': 'active',
+      ':amount': line.unitPrice.amount,
+      ':currency': line.unitPrice.currency,
+      ...(pricedFromVersion === undefined ? {} : { ':version': pricedFromVersion }),
+    },
     ctx,
   );
 }

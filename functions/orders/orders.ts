@@ -1,5 +1,5 @@
 import type { ProductRecord } from '../catalog/product-repository';
-import { findProducts, productAction, releaseStock, reserveStock } from '../catalog/stock-repository';
+import { productAction, releaseStock, reserveStock } from '../catalog/stock-repository';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest, conflict, HttpProblem, notFound, type FieldError } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
@@ -20,6 +20,7 @@ import {
   type OrderList,
   type OrderRecord,
 } from './order-repository';
+import { productsForPricing } from './priced-products';
 import type { CreateOrderInput, Order, OrderHistoryEntry, OrderStatus } from './schemas';
 
 export { toOrder } from './order-state';
@@ -31,8 +32,15 @@ export { toOrder } from './order-state';
 
 const lineError = (index: number, field: string, message: string): FieldError => ({ path: `body.lines.${index}.${field}`, message });
 
-/** Prices the lines from the catalog as read; refuses unknown, unsellable or mixed-currency products. */
-function priceLines(input: CreateOrderInput, products: Map<string, ProductRecord>): { lines: OrderLineRecord[]; currency: Money['currency']; total: number } {
+/**
+ * Prices the lines from the products given; refuses unknown, unsellable or mixed-currency products,
+ * and (when the stock figures are fresh) quantities above what is available.
+ */
+function priceLines(
+  input: CreateOrderInput,
+  products: Map<string, ProductRecord>,
+  checkStock: boolean,
+): { lines: OrderLineRecord[]; currency: Money['currency']; total: number } {
   const unknown = input.lines.flatMap((line, i) => {
     const product = products.get(line.productId);
     return !product || product.deletedAt ? [lineError(i, 'productId', 'No such product')] : [];
@@ -47,6 +55,7 @@ function priceLines(input: CreateOrderInput, products: Map<string, ProductRecord
   const mixed = lines.flatMap((line, i) => (line.unitPrice.currency === currency ? [] : [lineError(i, 'productId', `Priced in ${line.unitPrice.currency}, not ${currency}`)]));
   if (mixed.length > 0) throw badRequest('All lines of an order must be priced in one currency', mixed);
   for (const [i, line] of lines.entries()) {
+    if (!checkStock) break;
     const product = products.get(line.productId)!;
     const available = product.available ?? product.onHand - product.reserved;
     if (available < line.quantity) throw insufficientStock(product.sku, available, line.quantity, i);
@@ -61,8 +70,26 @@ const insufficientStock = (sku: string, available: number, wanted: number, index
     errors: [lineError(index, 'quantity', `Only ${available} available`)],
   });
 
+/** A product the order was priced from is not what the snapshot says (a lost stock condition alone is not that). */
+function pricedFromStale(error: TransactionCancelled, lines: OrderLineRecord[], products: Map<string, ProductRecord>): boolean {
+  return lines.some((line) => {
+    if (!error.failed(productAction(line.productId))) return false;
+    const current = error.current(productAction(line.productId));
+    const snapshot = products.get(line.productId)!;
+    const price = current?.price as Money | undefined;
+    return (
+      !current ||
+      current.deletedAt !== undefined ||
+      current.version !== snapshot.version ||
+      current.status !== snapshot.status ||
+      price?.amount !== snapshot.price.amount ||
+      price.currency !== snapshot.price.currency
+    );
+  });
+}
+
 /** Explains a lost order transaction from the items DynamoDB compared against. */
-function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[]): Error {
+function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[], products: Map<string, ProductRecord>): Error {
   if (error.failed('customer')) {
     return badRequest('The customer does not exist or was deleted', [{ path: 'body.customerId', message: 'No such customer' }]);
   }
@@ -74,6 +101,9 @@ function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[])
     const price = current.price as Money;
     if (price.amount !== line.unitPrice.amount || price.currency !== line.unitPrice.currency) {
       return conflict(`The price of product ${line.sku} changed while the order was placed; place it again`, 'price-changed');
+    }
+    if (current.version !== products.get(line.productId)?.version) {
+      return conflict(`Product ${line.sku} changed while the order was placed; place it again`, 'product-changed');
     }
     const available = Number(current.available ?? 0);
     return insufficientStock(line.sku, available, line.quantity, i);
@@ -87,10 +117,12 @@ export interface OrderOrigin {
 }
 
 /**
- * Places an order: reads the products (one BatchGetItem) to price the lines, then ONE transaction
- * puts the order and its first history event, reserves stock on every line (conditioned on the
- * availability, the product being active and not deleted, and the price read), checks the customer
- * and records the idempotency key. Insufficient stock → 409 naming the product.
+ * Places an order in ONE transaction: puts the order and its first history event, reserves stock on
+ * every line (conditioned on the availability, the product being active and not deleted, and the
+ * version of the product it was priced from), checks the customer and records the idempotency key.
+ * The products come from this container's snapshots (no read) or, when it lacks one, from one
+ * BatchGetItem; a snapshot that proves stale (the version condition lost, or it no longer prices) is
+ * replaced by a fresh read and the order priced again, once. Insufficient stock → 409 naming the product.
  */
 export async function placeOrder(
   input: CreateOrderInput,
@@ -99,41 +131,54 @@ export async function placeOrder(
   ctx: WriteContext,
 ): Promise<CommandResult<Order>> {
   return runIdempotent<Order>(idempotency, ctx, async (record) => {
-    const products = await findProducts(input.lines.map((line) => line.productId));
-    const { lines, currency, total } = priceLines(input, products);
-    const order: OrderRecord = {
-      id: newId(),
-      status: 'pending_payment',
-      customerId: input.customerId,
-      ...(origin.partnerId ? { partnerId: origin.partnerId } : {}),
-      lines,
-      currency,
-      total,
-      paidAmount: 0,
-      outstanding: total,
-      refundedAmount: 0,
-      refundable: 0,
-      version: 1,
-      createdAt: ctx.at,
-      updatedAt: ctx.at,
-      updatedBy: ctx.actor,
-      requestId: ctx.requestId,
-      sourceIp: ctx.sourceIp,
-    };
-    const response = { status: 201, body: toOrder(order) };
-    try {
-      await transactWrite([
-        ...record(response),
-        orderPut(order),
-        orderEventPut(historyEvent(order.id, null, 'pending_payment', ctx), ctx),
-        ...lines.map((line) => reserveStock(line, ctx)),
-        liveCustomerCheck(input.customerId),
-      ]);
-    } catch (error) {
-      if (error instanceof TransactionCancelled) throw explainPlacement(error, lines);
-      throw error;
+    for (let fresh = false; ; fresh = true) {
+      const { products, fromCache } = await productsForPricing(
+        input.lines.map((line) => line.productId),
+        fresh,
+      );
+      let priced: ReturnType<typeof priceLines>;
+      try {
+        priced = priceLines(input, products, !fromCache);
+      } catch (error) {
+        if (fromCache) continue;
+        throw error;
+      }
+      const { lines, currency, total } = priced;
+      const order: OrderRecord = {
+        id: newId(),
+        status: 'pending_payment',
+        customerId: input.customerId,
+        ...(origin.partnerId ? { partnerId: origin.partnerId } : {}),
+        lines,
+        currency,
+        total,
+        paidAmount: 0,
+        outstanding: total,
+        refundedAmount: 0,
+        refundable: 0,
+        version: 1,
+        createdAt: ctx.at,
+        updatedAt: ctx.at,
+        updatedBy: ctx.actor,
+        requestId: ctx.requestId,
+        sourceIp: ctx.sourceIp,
+      };
+      const response = { status: 201, body: toOrder(order) };
+      try {
+        await transactWrite([
+          ...record(response),
+          orderPut(order),
+          orderEventPut(historyEvent(order.id, null, 'pending_payment', ctx), ctx),
+          ...lines.map((line) => reserveStock(line, ctx, products.get(line.productId)!.version)),
+          liveCustomerCheck(input.customerId),
+        ]);
+        return response;
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled)) throw error;
+        if (fromCache && pricedFromStale(error, lines, products)) continue;
+        throw explainPlacement(error, lines, products);
+      }
     }
-    return response;
   });
 }
 

@@ -87,10 +87,11 @@ it('spends the minimum DynamoDB requests per order, payment, refund and ledger r
   expect(await measure(staff('getTrialBalance', { query: { currency: 'EUR' } }), 200)).toEqual([AUTH, 'Query']);
   expect(await measure(staff('cancelOrder', { params: { id: orderId }, body: { reason: 'r' } }), 200)).toEqual([AUTH, 'GetItem', 'TransactWriteItems']);
 
+  // The product is known to this container now: the next order reads nothing before its transaction.
   // An idempotent retry: the transaction loses on the key's record, whose stored response is then read.
   const retry = { body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'idempotency-key': `rc-${newId()}` } };
-  expect(await measure(staff('createOrder', retry), 201)).toEqual([AUTH, 'BatchGetItem', 'TransactWriteItems']);
-  expect(await measure(staff('createOrder', retry), 201)).toEqual([AUTH, 'BatchGetItem', 'TransactWriteItems', 'GetItem']);
+  expect(await measure(staff('createOrder', retry), 201)).toEqual([AUTH, 'TransactWriteItems']);
+  expect(await measure(staff('createOrder', retry), 201)).toEqual([AUTH, 'TransactWriteItems', 'GetItem']);
 });
 
 it('spends the minimum DynamoDB requests per shipment route, and from the partner API without an authorization read', async () => {

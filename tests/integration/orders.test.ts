@@ -128,6 +128,37 @@ describe('placing an order', () => {
     expect(retried.body.total).toEqual(eur(1_100));
   });
 
+  it('prices from this container’s product snapshots, and never from a stale one', async () => {
+    const productId = await productWithStock(admin, 20, eur(1_000));
+    const customerId = await customer(admin);
+    const place = () => asStaff(ops, 'createOrder', { body: { customerId, lines: [{ productId, quantity: 1 }] } });
+    expect((await place()).body.lines[0]).toMatchObject({ unitPrice: eur(1_000), name: expect.any(String) });
+    // Price (within the approval threshold) and name change after the snapshot was taken.
+    expect((await asStaff(admin, 'updateProduct', { params: { id: productId }, body: { price: eur(1_100), name: 'Renamed' } })).status).toBe(200);
+    const repriced = await place();
+    expect(repriced.status).toBe(201);
+    expect(repriced.body.lines[0]).toMatchObject({ unitPrice: eur(1_100), name: 'Renamed' });
+    expect(repriced.body.total).toEqual(eur(1_100));
+    // Not for sale any more: refused on the product as it is, not as it was.
+    expect((await asStaff(admin, 'updateProduct', { params: { id: productId }, body: { status: 'archived' } })).status).toBe(200);
+    expect((await place()).status).toBe(409);
+    expect((await asStaff(admin, 'updateProduct', { params: { id: productId }, body: { status: 'active' } })).status).toBe(200);
+    // Deleted: unknown.
+    expect((await place()).status).toBe(201);
+    expect(await stockOf(admin, productId)).toMatchObject({ reserved: 3 });
+    expect((await asStaff(admin, 'deleteProduct', { params: { id: productId } })).status).toBe(204);
+    expect((await place()).status).toBe(400);
+  });
+
+  it('answers insufficient stock from a snapshot with what is available now', async () => {
+    const productId = await productWithStock(admin, 3, eur(500));
+    const customerId = await customer(admin);
+    expect((await asStaff(ops, 'createOrder', { body: { customerId, lines: [{ productId, quantity: 2 }] } })).status).toBe(201);
+    const refused = await asStaff(ops, 'createOrder', { body: { customerId, lines: [{ productId, quantity: 2 }] } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('1 available');
+  });
+
   it('takes up to 96 lines in one transaction', async () => {
     const products = await Promise.all(Array.from({ length: 96 }, () => productWithStock(admin, 1, eur(100))));
     const placed = await asStaff(ops, 'createOrder', { body: { customerId: await customer(admin), lines: products.map((productId) => ({ productId, quantity: 1 })) } });
