@@ -2,7 +2,14 @@ import { handler as metricsConsumer } from '../functions/analytics/consumer';
 import { handler as approvalStarter } from '../functions/approvals/starter';
 import { handler as auditConsumer } from '../functions/audit/consumer';
 import { handler as exportWorker } from '../functions/exports/worker';
-import { APPROVAL_STARTER_CONSUMER, AUDIT_CONSUMER, METRICS_CONSUMER, EXPORT_WORKER_CONSUMER, EXPORT_WORKER_TIMEOUT_SECONDS, type StreamConsumerDefinition } from '../lib/schema/stream-consumers';
+import {
+  APPROVAL_STARTER_CONSUMER,
+  AUDIT_CONSUMER,
+  EXPORT_WORKER_CONSUMER,
+  EXPORT_WORKER_TIMEOUT_SECONDS,
+  METRICS_CONSUMER,
+  type StreamConsumerDefinition,
+} from '../lib/schema/stream-consumers';
 import type { StreamConsumer, StreamHandler } from './stream-poller';
 import { STREAM_RECORDER_ENV, streamRecorder } from './stream-recorder';
 
@@ -30,8 +37,11 @@ function fromDefinition(definition: StreamConsumerDefinition, handler: StreamHan
 export async function localStreamConsumers(): Promise<StreamConsumer[]> {
   // BACKOFFICE_STREAM_RECORDER=<file>: also record every delivery (local/stream-recorder.ts).
   const recorder = process.env[STREAM_RECORDER_ENV];
-  return [fromDefinition(APPROVAL_STARTER_CONSUMER, approvalStarter), fromDefinition(AUDIT_CONSUMER, auditConsumer),
+  return [
+    fromDefinition(APPROVAL_STARTER_CONSUMER, approvalStarter),
+    fromDefinition(AUDIT_CONSUMER, auditConsumer),
     fromDefinition(METRICS_CONSUMER, metricsConsumer),
     { ...fromDefinition(EXPORT_WORKER_CONSUMER, exportWorker), timeoutMs: EXPORT_WORKER_TIMEOUT_SECONDS * 1000 },
-    ...(recorder ? [streamRecorder(recorder)] : [])];
+    ...(recorder ? [streamRecorder(recorder)] : []),
+  ];
 }
