@@ -66,6 +66,10 @@ function explain(failure: ConditionFailed, expectedVersion: number | undefined, 
 
 export async function createStaff(input: { email: string; name: string; roles: string[] }, caller: StaffPrincipal, ctx: WriteContext): Promise<StaffView> {
   if (input.roles.includes(ADMIN) && !isAdmin(caller)) throw onlyAdmins();
+  // Granting admin always goes through an approval (DESIGN §7); creating a member is no way around it.
+  if (input.roles.includes(ADMIN)) {
+    throw conflict('The admin role is granted through an approval: create the member without it, then PUT /staff/{id}/roles', 'approval-required');
+  }
   const record: StaffRecord = {
     id: newId(),
     email: input.email,

@@ -150,6 +150,10 @@ describe('staff', () => {
     expect(grant.body.approval).toMatchObject({ kind: 'admin_role_grant', status: 'pending', steps: [{ role: 'admin' }] });
     expect((await call('getStaff', { params: { id: candidate } })).body.roles).toEqual(['support']);
     expect((await call('createStaff', { staffId: manager, body: { email: email(), name: 'Y', roles: ['admin'] } })).status).toBe(403);
+    // Not even an admin creates an admin directly: the grant needs another admin's approval.
+    const direct = await call('createStaff', { body: { email: email(), name: 'Z', roles: ['admin', 'support'] } });
+    expect(direct.status).toBe(409);
+    expect(direct.body.type).toContain('approval-required');
     expect((await call('disableStaff', { staffId: manager, params: { id: admin2 } })).status).toBe(403);
     expect((await call('updateStaff', { staffId: manager, params: { id: admin2 }, body: { name: 'Renamed' } })).status).toBe(403);
     expect((await call('setStaffRoles', { staffId: manager, params: { id: clerk }, body: { roles: ['support', 'finance'] } })).status).toBe(200);
