@@ -21,11 +21,7 @@ export interface FormatWriter {
 
 export type WriterState = { format: 'csv' | 'jsonl' } | { format: 'parquet'; offset: number; numRows: string; rowGroups: unknown };
 
-export const FORMAT_FILES: Record<ExportFormat, { extension: string; contentType: string }> = {
-  csv: { extension: 'csv', contentType: 'text/csv; charset=utf-8; header=present' },
-  jsonl: { extension: 'jsonl', contentType: 'application/x-ndjson' },
-  parquet: { extension: 'parquet', contentType: 'application/vnd.apache.parquet' },
-};
+export { FORMAT_FILES } from './schemas';
 
 /** Rows per Parquet row group: bounds memory (one group of columns) and keeps the footer small. */
 export const PARQUET_ROW_GROUP_ROWS = 20_000;

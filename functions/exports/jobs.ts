@@ -6,9 +6,9 @@ import { newId } from '../shared/ids';
 import type { WriteContext } from '../shared/write-context';
 import { ENTITY_DEFINITIONS, type ColumnDefinition, type EntityDefinition, type ExportEntity } from './entities';
 import { findExportJob, listExportJobs, putExportJob, type ExportJobRecord } from './export-job-repository';
-import { FORMAT_FILES } from './formats';
-import { presignDownload } from './object-store';
-import type { CreateExportInput, ExportFilter, ExportFormat, ExportJob } from './schemas';
+import { requireEnv } from '../shared/env';
+import { presignGet } from './presign';
+import { FORMAT_FILES, type CreateExportInput, type ExportFilter, type ExportFormat, type ExportJob } from './schemas';
 
 /**
  * Export jobs (DESIGN §9). Creating one checks, at once, that the caller may read the entity and
@@ -129,7 +129,7 @@ async function toExportJob(record: ExportJobRecord): Promise<ExportJob> {
     ...(record.error ? { error: record.error } : {}),
   };
   if (record.status === 'succeeded') {
-    job.downloadUrl = await presignDownload(record.objectKey, DOWNLOAD_URL_SECONDS);
+    job.downloadUrl = await presignGet(requireEnv('EXPORTS_BUCKET'), record.objectKey, DOWNLOAD_URL_SECONDS);
     job.downloadUrlExpiresIn = DOWNLOAD_URL_SECONDS;
   }
   return job;

@@ -10,7 +10,6 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { requireEnv } from '../shared/env';
 
 /**
@@ -81,9 +80,4 @@ export async function sha256OfObject(key: string): Promise<string> {
 
 export async function deleteObject(key: string): Promise<void> {
   await s3.send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
-}
-
-/** A presigned GET of the object, valid for `expiresIn` seconds. */
-export function presignDownload(key: string, expiresIn: number): Promise<string> {
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn });
 }

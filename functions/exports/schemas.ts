@@ -6,6 +6,13 @@ export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export const ExportFormat = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
+/** File name extension and content type of each format. */
+export const FORMAT_FILES: Record<ExportFormat, { extension: string; contentType: string }> = {
+  csv: { extension: 'csv', contentType: 'text/csv; charset=utf-8; header=present' },
+  jsonl: { extension: 'jsonl', contentType: 'application/x-ndjson' },
+  parquet: { extension: 'parquet', contentType: 'application/vnd.apache.parquet' },
+};
+
 export const EXPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export const ExportStatus = z.enum(EXPORT_STATUSES);
 export type ExportStatus = z.infer<typeof ExportStatus>;

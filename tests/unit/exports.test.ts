@@ -219,3 +219,26 @@ describe('writers', () => {
     expect(read.at(-1)).toMatchObject({ line_number: BigInt(many.length) });
   });
 });
+
+describe('presigned download URLs (functions/exports/presign.ts)', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('signs a path-style GET for the regional endpoint with the function credentials, session token included', async () => {
+    Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token/+=' });
+    delete process.env.AWS_ENDPOINT_URL_S3;
+    const { presignGet } = await import('../../functions/exports/presign');
+    const url = new URL(await presignGet('exports-bucket', 'daily/order/dt=2026-01-02/01J.parquet', 300));
+    expect(`${url.protocol}//${url.host}${url.pathname}`).toBe('https://s3.eu-west-1.amazonaws.com/exports-bucket/daily/order/dt%3D2026-01-02/01J.parquet');
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': expect.stringMatching(/^AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request$/),
+      'X-Amz-Expires': '300',
+      'X-Amz-Security-Token': 'token/+=',
+      'X-Amz-SignedHeaders': 'host',
+      'X-Amz-Signature': expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+});
