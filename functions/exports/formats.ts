@@ -21,7 +21,7 @@ export interface FormatWriter {
 
 export type WriterState = { format: 'csv' | 'jsonl' } | { format: 'parquet'; offset: number; numRows: string; rowGroups: unknown };
 
-export { FORMAT_FILES } from './schemas';
+export { FORMAT_FILES } from './files';
 
 /** Rows per Parquet row group: bounds memory (one group of columns) and keeps the footer small. */
 export const PARQUET_ROW_GROUP_ROWS = 20_000;

@@ -8,7 +8,8 @@ import { ENTITY_DEFINITIONS, type ColumnDefinition, type EntityDefinition, type 
 import { findExportJob, listExportJobs, putExportJob, type ExportJobRecord } from './export-job-repository';
 import { requireEnv } from '../shared/env';
 import { presignGet } from './presign';
-import { FORMAT_FILES, type CreateExportInput, type ExportFilter, type ExportFormat, type ExportJob } from './schemas';
+import { FORMAT_FILES } from './files';
+import type { CreateExportInput, ExportFilter, ExportFormat, ExportJob } from './schemas';
 
 /**
  * Export jobs (DESIGN §9). Creating one checks, at once, that the caller may read the entity and

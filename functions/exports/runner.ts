@@ -15,7 +15,7 @@ import {
   uploadPart,
   type UploadedPart,
 } from './object-store';
-import { lowerBound, upperBound } from './schemas';
+import { lowerBound, upperBound } from './files';
 import { scanPage } from './source-repository';
 
 /**

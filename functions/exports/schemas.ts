@@ -1,17 +1,11 @@
 import * as z from 'zod';
 import { Actor, Id, Pagination, Timestamp } from '../shared/schemas';
 import { ENTITY_DEFINITIONS, EXPORT_ENTITIES } from './entities';
+import { EXPORT_FORMATS, lowerBound, upperBound } from './files';
 
-export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
+export { EXPORT_FORMATS, FORMAT_FILES, lowerBound, upperBound } from './files';
 export const ExportFormat = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormat>;
-
-/** File name extension and content type of each format. */
-export const FORMAT_FILES: Record<ExportFormat, { extension: string; contentType: string }> = {
-  csv: { extension: 'csv', contentType: 'text/csv; charset=utf-8; header=present' },
-  jsonl: { extension: 'jsonl', contentType: 'application/x-ndjson' },
-  parquet: { extension: 'parquet', contentType: 'application/vnd.apache.parquet' },
-};
 
 export const EXPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export const ExportStatus = z.enum(EXPORT_STATUSES);
@@ -59,13 +53,6 @@ export const CreateExportBody = z
   });
 export type CreateExportInput = z.infer<typeof CreateExportBody>;
 
-/** A date bound means the whole UTC day. */
-export function lowerBound(bound: string): string {
-  return bound.length === 10 ? `${bound}T00:00:00.000Z` : new Date(bound).toISOString();
-}
-export function upperBound(bound: string): string {
-  return bound.length === 10 ? `${bound}T23:59:59.999Z` : new Date(bound).toISOString();
-}
 
 export const ExportJob = z
   .object({
