@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { conflict, notFound, preconditionFailed } from '../shared/errors';
 import { newId } from '../shared/ids';
 import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
-import type { WriteContext } from '../shared/write-context';
+import { creationStampOf, type WriteContext } from '../shared/write-context';
 import {
   CONTENT_ACTION,
   contentCreateActions,
@@ -86,12 +86,7 @@ export async function createContent(input: CreateContentInput, ctx: WriteContext
     status: 'draft',
     latestVersion: 1,
     version: 1,
-    createdAt: ctx.at,
-    createdBy: ctx.actor,
-    updatedAt: ctx.at,
-    updatedBy: ctx.actor,
-    requestId: ctx.requestId,
-    sourceIp: ctx.sourceIp,
+    ...creationStampOf(ctx),
   };
   const first: ContentVersionRecord = { contentId: content.id, number: 1, title: input.title, body: input.body, createdAt: ctx.at, createdBy: ctx.actor };
   try {

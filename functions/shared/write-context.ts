@@ -9,3 +9,8 @@ export interface WriteContext {
 export function stampOf(ctx: WriteContext) {
   return { updatedAt: ctx.at, updatedBy: ctx.actor, requestId: ctx.requestId, sourceIp: ctx.sourceIp };
 }
+
+/** The stamp of an item's creation: who created it and when, plus the usual write stamp. */
+export function creationStampOf(ctx: WriteContext) {
+  return { createdAt: ctx.at, createdBy: ctx.actor, ...stampOf(ctx) };
+}

@@ -8,7 +8,7 @@ import { badRequest, conflict, notFound, preconditionFailed } from '../shared/er
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
 import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
-import type { WriteContext } from '../shared/write-context';
+import { creationStampOf, type WriteContext } from '../shared/write-context';
 import { assertCanRun, canRun, dueAtOf, illegalTransition, isOverdue, targetOf, type TicketCommand } from './lifecycle';
 import {
   activeStaffCheck,
@@ -89,12 +89,7 @@ export async function createTicket(
       status: 'open',
       dueAt: dueAtOf(input.priority, ctx.at),
       version: 1,
-      createdAt: ctx.at,
-      createdBy: ctx.actor,
-      updatedAt: ctx.at,
-      updatedBy: ctx.actor,
-      requestId: ctx.requestId,
-      sourceIp: ctx.sourceIp,
+      ...creationStampOf(ctx),
     };
     const response = { status: 201, body: toTicket(ticket, ctx.at) };
     try {
