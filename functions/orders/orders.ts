@@ -70,45 +70,32 @@ const insufficientStock = (sku: string, available: number, wanted: number, index
     errors: [lineError(index, 'quantity', `Only ${available} available`)],
   });
 
-/** A product the order was priced from is not what the snapshot says (a lost stock condition alone is not that). */
-function pricedFromStale(error: TransactionCancelled, lines: OrderLineRecord[], products: Map<string, ProductRecord>): boolean {
-  return lines.some((line) => {
-    if (!error.failed(productAction(line.productId))) return false;
-    const current = error.current(productAction(line.productId));
-    const snapshot = products.get(line.productId)!;
-    const price = current?.price as Money | undefined;
-    return (
-      !current ||
-      current.deletedAt !== undefined ||
-      current.version !== snapshot.version ||
-      current.status !== snapshot.status ||
-      price?.amount !== snapshot.price.amount ||
-      price.currency !== snapshot.price.currency
-    );
-  });
-}
-
-/** Explains a lost order transaction from the items DynamoDB compared against. */
-function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[], products: Map<string, ProductRecord>): Error {
+/**
+ * Explains a lost order transaction from the items DynamoDB compared against. `stale`: a product is no
+ * longer what the order was priced from (gone, not for sale, another price or version), as opposed to
+ * a lost stock or customer condition; an order priced from cached snapshots is then priced again.
+ */
+function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[], products: Map<string, ProductRecord>): { problem: Error; stale: boolean } {
   if (error.failed('customer')) {
-    return badRequest('The customer does not exist or was deleted', [{ path: 'body.customerId', message: 'No such customer' }]);
+    return { problem: badRequest('The customer does not exist or was deleted', [{ path: 'body.customerId', message: 'No such customer' }]), stale: false };
   }
   for (const [i, line] of lines.entries()) {
     if (!error.failed(productAction(line.productId))) continue;
     const current = error.current(productAction(line.productId));
-    if (!current || current.deletedAt) return badRequest('Some products do not exist', [lineError(i, 'productId', 'No such product')]);
-    if (current.status !== 'active') return conflict(`Product ${line.sku} is not for sale (it is ${String(current.status)})`, 'product-unavailable');
+    if (!current || current.deletedAt) return { problem: badRequest('Some products do not exist', [lineError(i, 'productId', 'No such product')]), stale: true };
+    if (current.status !== 'active') {
+      return { problem: conflict(`Product ${line.sku} is not for sale (it is ${String(current.status)})`, 'product-unavailable'), stale: true };
+    }
     const price = current.price as Money;
     if (price.amount !== line.unitPrice.amount || price.currency !== line.unitPrice.currency) {
-      return conflict(`The price of product ${line.sku} changed while the order was placed; place it again`, 'price-changed');
+      return { problem: conflict(`The price of product ${line.sku} changed while the order was placed; place it again`, 'price-changed'), stale: true };
     }
     if (current.version !== products.get(line.productId)?.version) {
-      return conflict(`Product ${line.sku} changed while the order was placed; place it again`, 'product-changed');
+      return { problem: conflict(`Product ${line.sku} changed while the order was placed; place it again`, 'product-changed'), stale: true };
     }
-    const available = Number(current.available ?? 0);
-    return insufficientStock(line.sku, available, line.quantity, i);
+    return { problem: insufficientStock(line.sku, Number(current.available ?? 0), line.quantity, i), stale: false };
   }
-  return error;
+  return { problem: error, stale: false };
 }
 
 export interface OrderOrigin {
@@ -175,8 +162,9 @@ export async function placeOrder(
         return response;
       } catch (error) {
         if (!(error instanceof TransactionCancelled)) throw error;
-        if (fromCache && pricedFromStale(error, lines, products)) continue;
-        throw explainPlacement(error, lines, products);
+        const { problem, stale } = explainPlacement(error, lines, products);
+        if (fromCache && stale) continue;
+        throw problem;
       }
     }
   });

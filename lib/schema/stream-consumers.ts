@@ -29,6 +29,9 @@ export interface StreamConsumerDefinition {
 
 export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 
+/** Half the stream's 24 h retention: a record named in a failure message can still be read and replayed. */
+const MAX_RECORD_AGE_SECONDS = 12 * 60 * 60;
+
 /**
  * The audit log consumer (DESIGN §8). Every entity type reaches it except the derived ones, so a new
  * module's entities are audited as soon as they are written. Records are processed in order, one
@@ -39,7 +42,7 @@ export const AUDIT_CONSUMER: StreamConsumerDefinition = {
   batchSize: 50,
   retryAttempts: 5,
   bisectOnError: true,
-  maxRecordAgeSeconds: 12 * 60 * 60,
+  maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: DERIVED_ENTITY_TYPES,
 };
 
@@ -52,7 +55,7 @@ export const DIRECTORY_SYNC_CONSUMER: StreamConsumerDefinition = {
   batchSize: 10,
   retryAttempts: 10,
   bisectOnError: true,
-  maxRecordAgeSeconds: 12 * 60 * 60,
+  maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['staff'],
 };
@@ -66,7 +69,7 @@ export const USAGE_PLAN_SYNC_CONSUMER: StreamConsumerDefinition = {
   batchSize: 10,
   retryAttempts: 10,
   bisectOnError: true,
-  maxRecordAgeSeconds: 12 * 60 * 60,
+  maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['partner'],
 };
@@ -84,7 +87,7 @@ export const APPROVAL_STARTER_CONSUMER: StreamConsumerDefinition = {
   batchSize: 10,
   retryAttempts: 20,
   bisectOnError: true,
-  maxRecordAgeSeconds: 12 * 60 * 60,
+  maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['approval'],
   eventNames: ['INSERT'],
@@ -101,7 +104,7 @@ export const EXPORT_WORKER_CONSUMER: StreamConsumerDefinition = {
   batchSize: 1,
   retryAttempts: 2,
   bisectOnError: false,
-  maxRecordAgeSeconds: 12 * 60 * 60,
+  maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['export_job'],
 };
@@ -121,7 +124,7 @@ export const METRICS_CONSUMER: StreamConsumerDefinition = {
   batchSize: 100,
   retryAttempts: 5,
   bisectOnError: true,
-  maxRecordAgeSeconds: 12 * 60 * 60,
+  maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: DERIVED_ENTITY_TYPES,
   entityTypes: ['order', 'payment', 'refund', 'approval', 'ticket'],
   eventNames: ['INSERT', 'MODIFY'],
