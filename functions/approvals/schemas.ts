@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { Actor, Id, Pagination, Timestamp } from '../shared/schemas';
+import * as z from 'zod/mini';
+import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 
 /** What can wait for an approval (DESIGN §7). Each kind is a plug-in in ./kinds. */
 export const APPROVAL_KINDS = ['refund', 'price_change', 'stock_write_off', 'content_publish', 'admin_role_grant'] as const;
@@ -19,7 +19,7 @@ export const STEP_STATUSES = ['waiting', 'open', 'approved', 'rejected', 'expire
 export const StepStatus = z.lazy(() => z.enum(STEP_STATUSES));
 export type StepStatus = z.infer<typeof StepStatus>;
 
-const RoleName = z.lazy(() => z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'A role name'));
+const RoleName = z.lazy(() => z.string().check(z.regex(/^[a-z][a-z0-9_-]{1,39}$/, 'A role name')));
 
 /** One year is the longest a Standard workflow task may wait; policies keep steps far shorter. */
 export const MAX_STEP_TIMEOUT_SECONDS = 14 * 24 * 3600;
@@ -28,31 +28,37 @@ export const PolicyStep = z.lazy(() =>
   z
     .strictObject({
       role: RoleName,
-      timeoutSeconds: z.int().min(1).max(MAX_STEP_TIMEOUT_SECONDS).describe('How long the step waits for a decision'),
-      onTimeout: z
-        .union([z.literal('reject'), z.strictObject({ escalateTo: RoleName })])
-        .describe('`reject`: the approval expires; `{escalateTo}`: a step for that role follows (it rejects on its own timeout)'),
+      timeoutSeconds: described(z.int().check(z.minimum(1), z.maximum(MAX_STEP_TIMEOUT_SECONDS)), 'How long the step waits for a decision'),
+      onTimeout: described(
+        z.union([z.literal('reject'), z.strictObject({ escalateTo: RoleName })]),
+        '`reject`: the approval expires; `{escalateTo}`: a step for that role follows (it rejects on its own timeout)',
+      ),
     })
-    .meta({ id: 'ApprovalPolicyStep' }),
+    .register(z.globalRegistry, { id: 'ApprovalPolicyStep' }),
 );
 export type PolicyStep = z.infer<typeof PolicyStep>;
 
 export const PolicyRule = z.lazy(() =>
   z
     .strictObject({
-      above: z.number().min(0).optional().describe('Applies when the measure is greater than this'),
-      atLeast: z.number().min(0).optional().describe('Applies when the measure is at least this'),
-      steps: z.array(PolicyStep).min(1).max(5),
+      above: described(z.optional(z.number().check(z.minimum(0))), 'Applies when the measure is greater than this'),
+      atLeast: described(z.optional(z.number().check(z.minimum(0))), 'Applies when the measure is at least this'),
+      steps: z.array(PolicyStep).check(z.minLength(1), z.maxLength(5)),
     })
-    .refine((rule) => rule.above === undefined || rule.atLeast === undefined, { message: 'Give above or atLeast, not both' })
-    .meta({ id: 'ApprovalPolicyRule' }),
+    .check(
+      z.refine((rule) => rule.above === undefined || rule.atLeast === undefined, { message: 'Give above or atLeast, not both' }),
+      z.meta({ id: 'ApprovalPolicyRule' }),
+    ),
 );
 export type PolicyRule = z.infer<typeof PolicyRule>;
 
 export const KindPolicy = z.lazy(() =>
-  z
-    .strictObject({ rules: z.array(PolicyRule).max(10) })
-    .meta({ id: 'ApprovalKindPolicy', description: 'The matching rule with the highest threshold decides; no matching rule: no approval' }),
+  z.strictObject({ rules: z.array(PolicyRule).check(z.maxLength(10)) }).check(
+    z.meta({
+      id: 'ApprovalKindPolicy',
+      description: 'The matching rule with the highest threshold decides; no matching rule: no approval',
+    }),
+  ),
 );
 export type KindPolicy = z.infer<typeof KindPolicy>;
 
@@ -69,11 +75,11 @@ export const ApprovalPolicy = z.lazy(() =>
       kinds: z.object(kindShape),
       /** What each kind's thresholds are compared with. */
       measures: z.record(z.string(), z.string()),
-      version: z.int().min(0).describe('0 while the defaults are in force'),
-      updatedAt: Timestamp.optional(),
-      updatedBy: Actor.optional(),
+      version: described(z.int().check(z.minimum(0)), '0 while the defaults are in force'),
+      updatedAt: z.optional(Timestamp),
+      updatedBy: z.optional(Actor),
     })
-    .meta({ id: 'ApprovalPolicy' }),
+    .register(z.globalRegistry, { id: 'ApprovalPolicy' }),
 );
 
 export const ApprovalStep = z.lazy(() =>
@@ -83,14 +89,14 @@ export const ApprovalStep = z.lazy(() =>
       status: StepStatus,
       timeoutSeconds: z.int(),
       onTimeout: z.union([z.literal('reject'), z.object({ escalateTo: z.string() })]),
-      openedAt: Timestamp.optional(),
-      dueAt: Timestamp.optional(),
-      decidedBy: Actor.optional(),
-      decidedAt: Timestamp.optional(),
-      comment: z.string().optional(),
-      escalatedFrom: z.int().optional().describe('Index of the step whose timeout opened this one'),
+      openedAt: z.optional(Timestamp),
+      dueAt: z.optional(Timestamp),
+      decidedBy: z.optional(Actor),
+      decidedAt: z.optional(Timestamp),
+      comment: z.optional(z.string()),
+      escalatedFrom: described(z.optional(z.int()), 'Index of the step whose timeout opened this one'),
     })
-    .meta({ id: 'ApprovalStep' }),
+    .register(z.globalRegistry, { id: 'ApprovalStep' }),
 );
 export type ApprovalStep = z.infer<typeof ApprovalStep>;
 
@@ -104,30 +110,37 @@ export const Approval = z.lazy(() =>
       summary: z.string(),
       subject: z.record(z.string(), z.unknown()),
       steps: z.array(ApprovalStep),
-      appliedAt: Timestamp.optional().describe('When the workflow executed the approved change'),
-      revertedAt: Timestamp.optional().describe('When the workflow returned the subject to its prior state'),
-      failure: z.object({ error: z.string(), cause: z.string().optional() }).optional(),
-      version: z.int().min(1),
+      appliedAt: described(z.optional(Timestamp), 'When the workflow executed the approved change'),
+      revertedAt: described(z.optional(Timestamp), 'When the workflow returned the subject to its prior state'),
+      failure: z.optional(z.object({ error: z.string(), cause: z.optional(z.string()) })),
+      version: z.int().check(z.minimum(1)),
       createdAt: Timestamp,
       updatedAt: Timestamp,
       updatedBy: Actor,
     })
-    .meta({ id: 'Approval' }),
+    .register(z.globalRegistry, { id: 'Approval' }),
 );
 export type ApprovalView = z.infer<typeof Approval>;
 
 /** What a command that needs an approval answers (202). */
-export const ApprovalAccepted = z.lazy(() => z.object({ approval: Approval }).meta({ id: 'ApprovalAccepted' }));
+export const ApprovalAccepted = z.lazy(() => z.object({ approval: Approval }).register(z.globalRegistry, { id: 'ApprovalAccepted' }));
 
-const booleanFlag = z.lazy(() => z.enum(['true', 'false']).transform((v) => v === 'true'));
+const booleanFlag = z.lazy(() =>
+  z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((v) => v === 'true'),
+  ),
+);
 
 export const ListApprovalsQuery = z.lazy(() =>
   z.strictObject({
-    status: ApprovalStatus.optional().describe('Default: pending'),
-    kind: ApprovalKind.optional(),
-    mine: booleanFlag.default(false).describe('true: my inbox — open steps for any of my roles, most urgent first'),
+    status: described(z.optional(ApprovalStatus), 'Default: pending'),
+    kind: z.optional(ApprovalKind),
+    mine: described(z._default(booleanFlag, false), 'true: my inbox — open steps for any of my roles, most urgent first'),
     ...Pagination,
   }),
 );
 
-export const DecisionBody = z.lazy(() => z.strictObject({ comment: z.string().trim().min(1).max(2000).optional() }));
+export const DecisionBody = z.lazy(() =>
+  z.strictObject({ comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))) }),
+);

@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { now, nowIso } from '../shared/clock';
 import { ConditionFailed } from '../shared/conditional';
 import { logger } from '../shared/logger';
+import '../shared/zod-locale';
 import type { WriteContext } from '../shared/write-context';
 import { findApproval, saveApproval } from './approval-repository';
 import { fail, nextAction, openStep, StepNotOpen, timeOutStep, type ApprovalRecord, type NextAction } from './approval-state';
@@ -25,11 +26,21 @@ import { runOutcome } from './outcomes';
 const Event = z.lazy(() =>
   z.discriminatedUnion('action', [
     z.object({ action: z.literal('next'), approvalId: z.string() }),
-    z.object({ action: z.literal('await'), approvalId: z.string(), stepIndex: z.int().min(0), timeoutSeconds: z.int().min(1), taskToken: z.string().min(1) }),
-    z.object({ action: z.literal('timeout'), approvalId: z.string(), stepIndex: z.int().min(0) }),
+    z.object({
+      action: z.literal('await'),
+      approvalId: z.string(),
+      stepIndex: z.int().check(z.minimum(0)),
+      timeoutSeconds: z.int().check(z.minimum(1)),
+      taskToken: z.string().check(z.minLength(1)),
+    }),
+    z.object({ action: z.literal('timeout'), approvalId: z.string(), stepIndex: z.int().check(z.minimum(0)) }),
     z.object({ action: z.literal('apply'), approvalId: z.string() }),
     z.object({ action: z.literal('reject'), approvalId: z.string() }),
-    z.object({ action: z.literal('fail'), approvalId: z.string(), error: z.object({ Error: z.string(), Cause: z.string().optional() }).partial().optional() }),
+    z.object({
+      action: z.literal('fail'),
+      approvalId: z.string(),
+      error: z.optional(z.partial(z.object({ Error: z.string(), Cause: z.optional(z.string()) }))),
+    }),
   ]),
 );
 export type WorkflowEvent = z.input<typeof Event>;
@@ -100,9 +111,14 @@ export const handler = async (raw: unknown, lambda?: Context): Promise<WorkflowR
       return { ok: true, result };
     }
     case 'fail': {
-      const error = { error: event.error?.Error ?? 'WorkflowFailed', ...(event.error?.Cause ? { cause: event.error.Cause.slice(0, 1000) } : {}) };
+      const error = {
+        error: event.error?.Error ?? 'WorkflowFailed',
+        ...(event.error?.Cause ? { cause: event.error.Cause.slice(0, 1000) } : {}),
+      };
       logger.error('Approval workflow failed', { failure: error });
-      const record = await transition(event.approvalId, (current) => (current.appliedAt || current.status === 'failed' ? undefined : fail(current, error, ctx)));
+      const record = await transition(event.approvalId, (current) =>
+        current.appliedAt || current.status === 'failed' ? undefined : fail(current, error, ctx),
+      );
       const kind = kindOf(record.kind);
       if (kind && !record.appliedAt && !record.revertedAt) await runOutcome(kind, record, 'revertedAt', ctx);
       return { ok: true };

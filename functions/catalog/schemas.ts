@@ -1,43 +1,41 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Money } from '../shared/money';
-import { Actor, Id, IncludeDeleted, Pagination, Timestamp } from '../shared/schemas';
+import { Actor, Id, IncludeDeleted, Pagination, Timestamp, described } from '../shared/schemas';
 
 export const PRODUCT_STATUSES = ['draft', 'active', 'archived'] as const;
 export const ProductStatus = z.lazy(() => z.enum(PRODUCT_STATUSES));
 
 const Sku = z.lazy(() =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Letters, digits, dot, dash or underscore; at most 64 characters'),
+  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Letters, digits, dot, dash or underscore; at most 64 characters')),
 );
-const Name = z.lazy(() => z.string().trim().min(1).max(200));
-const Description = z.lazy(() => z.string().max(10_000));
+const Name = z.lazy(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200)));
+const Description = z.lazy(() => z.string().check(z.maxLength(10_000)));
 
 export const CreateProductBody = z.lazy(() =>
   z.strictObject({
     sku: Sku,
     name: Name,
-    description: Description.optional(),
+    description: z.optional(Description),
     price: Money,
-    status: ProductStatus.default('draft'),
+    status: z._default(ProductStatus, 'draft'),
   }),
 );
 
 export const UpdateProductBody = z.lazy(() =>
   z
     .strictObject({
-      sku: Sku.optional(),
-      name: Name.optional(),
-      description: Description.nullable().optional(),
-      price: Money.optional(),
-      status: ProductStatus.optional(),
+      sku: z.optional(Sku),
+      name: z.optional(Name),
+      description: z.optional(z.nullable(Description)),
+      price: z.optional(Money),
+      status: z.optional(ProductStatus),
     })
-    .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' }),
+    .check(z.refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })),
 );
 
 export const ListProductsQuery = z.lazy(() =>
   z.strictObject({
-    status: ProductStatus.optional(),
+    status: z.optional(ProductStatus),
     includeDeleted: IncludeDeleted,
     ...Pagination,
   }),
@@ -53,40 +51,42 @@ export const Product = z.lazy(() =>
       id: Id,
       sku: z.string(),
       name: z.string(),
-      description: z.string().optional(),
+      description: z.optional(z.string()),
       price: Money,
       status: ProductStatus,
       stock: Stock,
-      version: z.int().min(1),
+      version: z.int().check(z.minimum(1)),
       createdAt: Timestamp,
       updatedAt: Timestamp,
       updatedBy: Actor,
-      deletedAt: Timestamp.optional(),
-      deletedBy: Actor.optional(),
-      pendingPriceChange: z
-        .object({ approvalId: Id, price: Money })
-        .optional()
-        .describe('A price change waiting for its approval; no other price change is accepted meanwhile'),
+      deletedAt: z.optional(Timestamp),
+      deletedBy: z.optional(Actor),
+      pendingPriceChange: described(
+        z.optional(z.object({ approvalId: Id, price: Money })),
+        'A price change waiting for its approval; no other price change is accepted meanwhile',
+      ),
     })
-    .meta({ id: 'Product' }),
+    .register(z.globalRegistry, { id: 'Product' }),
 );
 
 /** What partners see: sellable products, without internal bookkeeping. */
 export const PartnerProduct = z.lazy(() =>
   z
-    .object({ id: Id, sku: z.string(), name: z.string(), description: z.string().optional(), price: Money, available: z.int() })
-    .meta({ id: 'PartnerProduct' }),
+    .object({ id: Id, sku: z.string(), name: z.string(), description: z.optional(z.string()), price: Money, available: z.int() })
+    .register(z.globalRegistry, { id: 'PartnerProduct' }),
 );
 
 export const StockAdjustmentBody = z.lazy(() =>
   z.strictObject({
-    delta: z
-      .int()
-      .min(-1_000_000)
-      .max(1_000_000)
-      .refine((delta) => delta !== 0, 'Must not be zero')
-      .describe('Units added to (positive) or taken from (negative) the stock on hand'),
-    reason: z.string().trim().min(1).max(500),
+    delta: described(
+      z.int().check(
+        z.minimum(-1_000_000),
+        z.maximum(1_000_000),
+        z.refine((delta) => delta !== 0, 'Must not be zero'),
+      ),
+      'Units added to (positive) or taken from (negative) the stock on hand',
+    ),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
   }),
 );
 
@@ -99,11 +99,11 @@ export const StockAdjustment = z.lazy(() =>
       productId: Id,
       delta: z.int(),
       reason: z.string(),
-      stock: Stock.describe('The stock right after this adjustment'),
+      stock: described(Stock, 'The stock right after this adjustment'),
       createdAt: Timestamp,
       createdBy: Actor,
     })
-    .meta({ id: 'StockAdjustment' }),
+    .register(z.globalRegistry, { id: 'StockAdjustment' }),
 );
 
 export type Product = z.infer<typeof Product>;

@@ -1,7 +1,7 @@
 import { ApprovalAccepted } from '../approvals/schemas';
 import { defineRoutes } from '../shared/http/route';
 import { IdParams, Pagination, page } from '../shared/schemas';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Content, ContentVersion, CreateContentBody, ListContentQuery, PartnerContent, SlugParams, UpdateContentBody } from './schemas';
 
 const PageQuery = z.lazy(() => z.strictObject({ ...Pagination }));
@@ -46,7 +46,8 @@ export const contentRoutes = defineRoutes([
     method: 'PUT',
     path: '/content/{id}',
     module: 'content',
-    summary: 'Edit a draft or published piece: a new immutable version, the piece back to draft (its published version stays live); not while in review',
+    summary:
+      'Edit a draft or published piece: a new immutable version, the piece back to draft (its published version stays live); not while in review',
     access: { permission: 'content:write' },
     params: IdParams,
     body: UpdateContentBody,
@@ -71,7 +72,8 @@ export const contentRoutes = defineRoutes([
     method: 'POST',
     path: '/content/{id}/submit',
     module: 'content',
-    summary: 'Submit the latest version for publishing (draft → in_review): 202 with the content_publish approval an editor other than you decides',
+    summary:
+      'Submit the latest version for publishing (draft → in_review): 202 with the content_publish approval an editor other than you decides',
     access: { permission: 'content:write' },
     params: IdParams,
     ifMatch: 'optional',

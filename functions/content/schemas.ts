@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { Actor, Id, Pagination, Timestamp } from '../shared/schemas';
+import * as z from 'zod/mini';
+import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 
 export const CONTENT_STATUSES = ['draft', 'in_review', 'published'] as const;
 export const ContentStatus = z.lazy(() => z.enum(CONTENT_STATUSES));
@@ -8,19 +8,21 @@ export const ContentStatus = z.lazy(() => z.enum(CONTENT_STATUSES));
 export const Slug = z.lazy(() =>
   z
     .string()
-    .min(1)
-    .max(120)
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lower-case letters and digits in words joined by single hyphens'),
+    .check(
+      z.minLength(1),
+      z.maxLength(120),
+      z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lower-case letters and digits in words joined by single hyphens'),
+    ),
 );
 
-const Title = z.lazy(() => z.string().trim().min(1).max(200));
+const Title = z.lazy(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200)));
 /** Bodies are text (Markdown or HTML as the editors choose); a piece holds its draft and published copies in one item. */
 export const MAX_BODY_CHARS = 100_000;
-const Body = z.lazy(() => z.string().min(1).max(MAX_BODY_CHARS));
+const Body = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(MAX_BODY_CHARS)));
 
 export const CreateContentBody = z.lazy(() => z.strictObject({ title: Title, body: Body, slug: Slug }));
 export const UpdateContentBody = z.lazy(() => z.strictObject({ title: Title, body: Body }));
-export const ListContentQuery = z.lazy(() => z.strictObject({ status: ContentStatus.optional(), ...Pagination }));
+export const ListContentQuery = z.lazy(() => z.strictObject({ status: z.optional(ContentStatus), ...Pagination }));
 export const SlugParams = z.lazy(() => z.strictObject({ slug: Slug }));
 
 export const Content = z.lazy(() =>
@@ -28,34 +30,37 @@ export const Content = z.lazy(() =>
     .object({
       id: Id,
       slug: Slug,
-      title: z.string().describe('Of the latest version'),
-      body: z.string().describe('Of the latest version'),
-      status: ContentStatus.describe('Of the latest version: draft (being edited), in_review (waiting for its approval) or published'),
-      latestVersion: z.int().min(1),
-      publishedVersion: z.int().min(1).optional().describe('The version partners read; it stays published while a newer one is drafted or reviewed'),
-      publishedAt: Timestamp.optional(),
-      submittedVersion: z.int().min(1).optional(),
-      pendingApprovalId: Id.optional(),
-      version: z.int().min(1).describe('Optimistic-locking version of the piece (ETag)'),
+      title: described(z.string(), 'Of the latest version'),
+      body: described(z.string(), 'Of the latest version'),
+      status: described(ContentStatus, 'Of the latest version: draft (being edited), in_review (waiting for its approval) or published'),
+      latestVersion: z.int().check(z.minimum(1)),
+      publishedVersion: described(
+        z.optional(z.int().check(z.minimum(1))),
+        'The version partners read; it stays published while a newer one is drafted or reviewed',
+      ),
+      publishedAt: z.optional(Timestamp),
+      submittedVersion: z.optional(z.int().check(z.minimum(1))),
+      pendingApprovalId: z.optional(Id),
+      version: described(z.int().check(z.minimum(1)), 'Optimistic-locking version of the piece (ETag)'),
       createdAt: Timestamp,
       createdBy: Actor,
       updatedAt: Timestamp,
       updatedBy: Actor,
     })
-    .meta({ id: 'Content' }),
+    .register(z.globalRegistry, { id: 'Content' }),
 );
 
 export const ContentVersion = z.lazy(() =>
   z
     .object({
       contentId: Id,
-      number: z.int().min(1),
+      number: z.int().check(z.minimum(1)),
       title: z.string(),
       body: z.string(),
       createdAt: Timestamp,
       createdBy: Actor,
     })
-    .meta({ id: 'ContentVersion' }),
+    .register(z.globalRegistry, { id: 'ContentVersion' }),
 );
 
 /** What partners read: the published version only. */
@@ -66,10 +71,10 @@ export const PartnerContent = z.lazy(() =>
       slug: Slug,
       title: z.string(),
       body: z.string(),
-      version: z.int().min(1).describe('The published version'),
+      version: described(z.int().check(z.minimum(1)), 'The published version'),
       publishedAt: Timestamp,
     })
-    .meta({ id: 'PartnerContent' }),
+    .register(z.globalRegistry, { id: 'PartnerContent' }),
 );
 
 export type Content = z.infer<typeof Content>;

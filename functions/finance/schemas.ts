@@ -1,10 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CURRENCIES, Money } from '../shared/money';
-import { Actor, Id, Pagination, Timestamp } from '../shared/schemas';
+import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 import { ACCOUNT_CODES } from './ledger';
 
 /** A payment or refund amount: more than zero. */
-const PositiveMoney = z.lazy(() => Money.refine((money) => money.amount > 0, { message: 'Must be more than zero', path: ['amount'] }));
+const PositiveMoney = z.lazy(() =>
+  Money.check(z.refine((money) => money.amount > 0, { message: 'Must be more than zero', path: ['amount'] })),
+);
 
 export const PAYMENT_METHODS = ['card', 'bank_transfer', 'cash', 'voucher', 'other'] as const;
 
@@ -12,14 +14,17 @@ export const CreatePaymentBody = z.lazy(() =>
   z.strictObject({
     amount: PositiveMoney,
     method: z.enum(PAYMENT_METHODS),
-    reference: z.string().trim().min(1).max(200).optional().describe("The payment provider's or bank's reference"),
+    reference: described(
+      z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+      "The payment provider's or bank's reference",
+    ),
   }),
 );
 
 export const CreateRefundBody = z.lazy(() =>
   z.strictObject({
     amount: PositiveMoney,
-    reason: z.string().trim().min(1).max(500),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
   }),
 );
 
@@ -30,13 +35,13 @@ export const Payment = z.lazy(() =>
       orderId: Id,
       amount: Money,
       method: z.enum(PAYMENT_METHODS),
-      reference: z.string().optional(),
-      orderStatus: z.string().describe('The order status after this payment (paid once fully paid)'),
+      reference: z.optional(z.string()),
+      orderStatus: described(z.string(), 'The order status after this payment (paid once fully paid)'),
       ledgerTransactionId: Id,
       createdAt: Timestamp,
       createdBy: Actor,
     })
-    .meta({ id: 'Payment' }),
+    .register(z.globalRegistry, { id: 'Payment' }),
 );
 
 export const Refund = z.lazy(() =>
@@ -50,7 +55,7 @@ export const Refund = z.lazy(() =>
       createdAt: Timestamp,
       createdBy: Actor,
     })
-    .meta({ id: 'Refund' }),
+    .register(z.globalRegistry, { id: 'Refund' }),
 );
 
 export const AccountCode = z.lazy(() => z.enum(ACCOUNT_CODES));
@@ -65,9 +70,9 @@ export const LedgerAccount = z.lazy(() =>
       name: z.string(),
       type: z.enum(['asset', 'revenue', 'contra_revenue']),
       normalSide: z.enum(['debit', 'credit']),
-      balances: z.array(z.object({ currency: Currency, debit: z.int(), credit: z.int(), balance: z.int().describe('debit − credit') })),
+      balances: z.array(z.object({ currency: Currency, debit: z.int(), credit: z.int(), balance: described(z.int(), 'debit − credit') })),
     })
-    .meta({ id: 'LedgerAccount' }),
+    .register(z.globalRegistry, { id: 'LedgerAccount' }),
 );
 
 export const LedgerAccounts = z.lazy(() => z.object({ items: z.array(LedgerAccount) }));
@@ -81,11 +86,11 @@ export const LedgerEntry = z.lazy(() =>
       side: z.enum(['debit', 'credit']),
       amount: Money,
       orderId: Id,
-      source: z.string().describe('payment:<id> or refund:<id>'),
+      source: described(z.string(), 'payment:<id> or refund:<id>'),
       at: Timestamp,
       createdBy: Actor,
     })
-    .meta({ id: 'LedgerEntry' }),
+    .register(z.globalRegistry, { id: 'LedgerEntry' }),
 );
 
 export const LedgerEntriesQuery = z.lazy(() => z.strictObject({ ...Pagination }));
@@ -96,10 +101,18 @@ export const TrialBalance = z.lazy(() =>
   z
     .object({
       currency: Currency,
-      accounts: z.array(z.object({ code: AccountCode, name: z.string(), debit: z.int(), credit: z.int(), balance: z.int().describe('debit − credit') })),
-      totals: z.object({ debit: z.int(), credit: z.int(), balance: z.int().describe('Always 0') }),
+      accounts: z.array(
+        z.object({
+          code: AccountCode,
+          name: z.string(),
+          debit: z.int(),
+          credit: z.int(),
+          balance: described(z.int(), 'debit − credit'),
+        }),
+      ),
+      totals: z.object({ debit: z.int(), credit: z.int(), balance: described(z.int(), 'Always 0') }),
     })
-    .meta({ id: 'TrialBalance' }),
+    .register(z.globalRegistry, { id: 'TrialBalance' }),
 );
 
 export type Payment = z.infer<typeof Payment>;

@@ -1,7 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PARTNER_TIER_NAMES } from '../../lib/schema/partner-tiers';
 import { isKnownGrant, SCOPES } from '../shared/auth/permissions';
-import { Actor, Id, Pagination, Timestamp } from '../shared/schemas';
+import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 
 export const Me = z.lazy(() =>
   z
@@ -10,23 +10,27 @@ export const Me = z.lazy(() =>
       email: z.email(),
       name: z.string(),
       roles: z.array(z.string()),
-      permissions: z.array(z.string()).describe('Effective grants of all roles; `*` and `resource:*` are wildcards'),
+      permissions: described(z.array(z.string()), 'Effective grants of all roles; `*` and `resource:*` are wildcards'),
     })
-    .meta({ id: 'Me' }),
+    .register(z.globalRegistry, { id: 'Me' }),
 );
 
 // Roles
-export const RoleName = z.lazy(() => z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'Lower-case letters, digits, dash or underscore; 2–40 characters'));
-const Grant = z.lazy(() => z.string().refine(isKnownGrant, { message: 'Unknown permission' }));
-const Grants = z.lazy(() => z.array(Grant).min(1).max(100));
-const RoleDescription = z.lazy(() => z.string().max(500));
+export const RoleName = z.lazy(() =>
+  z.string().check(z.regex(/^[a-z][a-z0-9_-]{1,39}$/, 'Lower-case letters, digits, dash or underscore; 2–40 characters')),
+);
+const Grant = z.lazy(() => z.string().check(z.refine(isKnownGrant, { message: 'Unknown permission' })));
+const Grants = z.lazy(() => z.array(Grant).check(z.minLength(1), z.maxLength(100)));
+const RoleDescription = z.lazy(() => z.string().check(z.maxLength(500)));
 
 export const RoleParams = z.lazy(() => z.strictObject({ name: RoleName }));
-export const CreateRoleBody = z.lazy(() => z.strictObject({ name: RoleName, description: RoleDescription.optional(), permissions: Grants }));
+export const CreateRoleBody = z.lazy(() =>
+  z.strictObject({ name: RoleName, description: z.optional(RoleDescription), permissions: Grants }),
+);
 export const UpdateRoleBody = z.lazy(() =>
   z
-    .strictObject({ description: RoleDescription.optional(), permissions: Grants.optional() })
-    .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' }),
+    .strictObject({ description: z.optional(RoleDescription), permissions: z.optional(Grants) })
+    .check(z.refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })),
 );
 export const ListRolesQuery = z.lazy(() => z.strictObject({ ...Pagination }));
 
@@ -34,29 +38,39 @@ export const Role = z.lazy(() =>
   z
     .object({
       name: z.string(),
-      description: z.string().optional(),
+      description: z.optional(z.string()),
       permissions: z.array(z.string()),
       builtIn: z.boolean(),
-      assignedCount: z.int().optional().describe('Staff members holding this custom role'),
-      version: z.int().optional(),
-      createdAt: Timestamp.optional(),
-      updatedAt: Timestamp.optional(),
-      updatedBy: Actor.optional(),
+      assignedCount: described(z.optional(z.int()), 'Staff members holding this custom role'),
+      version: z.optional(z.int()),
+      createdAt: z.optional(Timestamp),
+      updatedAt: z.optional(Timestamp),
+      updatedBy: z.optional(Actor),
     })
-    .meta({ id: 'Role' }),
+    .register(z.globalRegistry, { id: 'Role' }),
 );
 
 // Staff
 export const STAFF_STATUSES = ['active', 'disabled'] as const;
-const Email = z.lazy(() => z.email().max(254).transform((email) => email.toLowerCase()));
-const PersonName = z.lazy(() => z.string().trim().min(1).max(200));
-const RoleList = z.lazy(() => z.array(RoleName).max(20).refine((roles) => new Set(roles).size === roles.length, { message: 'Roles must not repeat' }));
+const Email = z.lazy(() =>
+  z.pipe(
+    z.email().check(z.maxLength(254)),
+    z.transform((email) => email.toLowerCase()),
+  ),
+);
+const PersonName = z.lazy(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200)));
+const RoleList = z.lazy(() =>
+  z.array(RoleName).check(
+    z.maxLength(20),
+    z.refine((roles) => new Set(roles).size === roles.length, { message: 'Roles must not repeat' }),
+  ),
+);
 
-export const CreateStaffBody = z.lazy(() => z.strictObject({ email: Email, name: PersonName, roles: RoleList.default([]) }));
+export const CreateStaffBody = z.lazy(() => z.strictObject({ email: Email, name: PersonName, roles: z._default(RoleList, []) }));
 export const UpdateStaffBody = z.lazy(() =>
   z
-    .strictObject({ email: Email.optional(), name: PersonName.optional() })
-    .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' }),
+    .strictObject({ email: z.optional(Email), name: z.optional(PersonName) })
+    .check(z.refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })),
 );
 export const SetRolesBody = z.lazy(() => z.strictObject({ roles: RoleList }));
 export const ListStaffQuery = z.lazy(() => z.strictObject({ ...Pagination }));
@@ -73,41 +87,51 @@ export const Staff = z.lazy(() =>
       createdAt: Timestamp,
       updatedAt: Timestamp,
       updatedBy: Actor,
-      pendingRoleChange: z
-        .object({ approvalId: Id, roles: z.array(z.string()) })
-        .optional()
-        .describe('A role change (granting admin) waiting for its approval; no other role change is accepted meanwhile'),
+      pendingRoleChange: described(
+        z.optional(z.object({ approvalId: Id, roles: z.array(z.string()) })),
+        'A role change (granting admin) waiting for its approval; no other role change is accepted meanwhile',
+      ),
     })
-    .meta({ id: 'Staff' }),
+    .register(z.globalRegistry, { id: 'Staff' }),
 );
 
 // Partners
 export const PartnerTier = z.lazy(() => z.enum(PARTNER_TIER_NAMES));
 export const Scope = z.lazy(() => z.enum(SCOPES));
-const Scopes = z.lazy(() => z.array(Scope).min(1).refine((scopes) => new Set(scopes).size === scopes.length, { message: 'Scopes must not repeat' }));
-const RateLimit = z.lazy(() => z.strictObject({ requestsPerSecond: z.int().min(1).max(10_000), burst: z.int().min(1).max(20_000) }));
-const DailyQuota = z.lazy(() => z.int().min(1).max(1_000_000_000));
+const Scopes = z.lazy(() =>
+  z.array(Scope).check(
+    z.minLength(1),
+    z.refine((scopes) => new Set(scopes).size === scopes.length, { message: 'Scopes must not repeat' }),
+  ),
+);
+const RateLimit = z.lazy(() =>
+  z.strictObject({
+    requestsPerSecond: z.int().check(z.minimum(1), z.maximum(10_000)),
+    burst: z.int().check(z.minimum(1), z.maximum(20_000)),
+  }),
+);
+const DailyQuota = z.lazy(() => z.int().check(z.minimum(1), z.maximum(1_000_000_000)));
 
 export const CreatePartnerBody = z.lazy(() =>
   z.strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     scopes: Scopes,
-    tier: PartnerTier.default('standard'),
-    rateLimit: RateLimit.optional().describe('Overrides the tier’s throttle'),
-    dailyQuota: DailyQuota.optional().describe('Overrides the tier’s daily quota'),
+    tier: z._default(PartnerTier, 'standard'),
+    rateLimit: described(z.optional(RateLimit), 'Overrides the tier’s throttle'),
+    dailyQuota: described(z.optional(DailyQuota), 'Overrides the tier’s daily quota'),
   }),
 );
 export const UpdatePartnerBody = z.lazy(() =>
   z
     .strictObject({
-      name: z.string().trim().min(1).max(200).optional(),
-      scopes: Scopes.optional(),
-      tier: PartnerTier.optional(),
-      rateLimit: RateLimit.optional(),
-      dailyQuota: DailyQuota.optional(),
-      status: z.enum(['active', 'disabled']).optional(),
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+      scopes: z.optional(Scopes),
+      tier: z.optional(PartnerTier),
+      rateLimit: z.optional(RateLimit),
+      dailyQuota: z.optional(DailyQuota),
+      status: z.optional(z.enum(['active', 'disabled'])),
     })
-    .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' }),
+    .check(z.refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })),
 );
 export const ListPartnersQuery = z.lazy(() => z.strictObject({ ...Pagination }));
 
@@ -126,20 +150,23 @@ export const Partner = z.lazy(() =>
       updatedAt: Timestamp,
       updatedBy: Actor,
     })
-    .meta({ id: 'Partner' }),
+    .register(z.globalRegistry, { id: 'Partner' }),
 );
 
 // Partner API keys
 export const KeyParams = z.lazy(() => z.strictObject({ id: Id, keyId: Id }));
 export const IssueKeyBody = z.lazy(() =>
   z.strictObject({
-    scopes: Scopes.optional().describe('A subset of the partner’s scopes; all of them by default'),
-    expiresAt: Timestamp.optional(),
+    scopes: described(z.optional(Scopes), 'A subset of the partner’s scopes; all of them by default'),
+    expiresAt: z.optional(Timestamp),
   }),
 );
 export const RotateKeyBody = z.lazy(() =>
   z.strictObject({
-    overlapSeconds: z.int().min(0).max(7 * 24 * 3600).default(24 * 3600).describe('How long the old key keeps working'),
+    overlapSeconds: described(
+      z._default(z.int().check(z.minimum(0), z.maximum(7 * 24 * 3600)), 24 * 3600),
+      'How long the old key keeps working',
+    ),
   }),
 );
 export const ListKeysQuery = z.lazy(() => z.strictObject({ ...Pagination }));
@@ -153,12 +180,12 @@ export const ApiKey = z.lazy(() =>
       scopes: z.array(z.string()),
       status: z.enum(['active', 'rotating', 'revoked', 'expired']),
       createdAt: Timestamp,
-      expiresAt: Timestamp.optional(),
-      revokedAt: Timestamp.optional(),
-      graceUntil: Timestamp.optional().describe('After a rotation: the old key works until then'),
-      replacedBy: Id.optional(),
+      expiresAt: z.optional(Timestamp),
+      revokedAt: z.optional(Timestamp),
+      graceUntil: described(z.optional(Timestamp), 'After a rotation: the old key works until then'),
+      replacedBy: z.optional(Id),
     })
-    .meta({ id: 'ApiKey' }),
+    .register(z.globalRegistry, { id: 'ApiKey' }),
 );
 
 export const IssuedKey = z.lazy(() =>
@@ -166,13 +193,13 @@ export const IssuedKey = z.lazy(() =>
     .object({
       id: Id,
       partnerId: Id,
-      key: z.string().describe('The secret key: shown only in this response'),
+      key: described(z.string(), 'The secret key: shown only in this response'),
       prefix: z.string(),
       scopes: z.array(z.string()),
-      expiresAt: Timestamp.nullable(),
+      expiresAt: z.nullable(Timestamp),
       createdAt: Timestamp,
     })
-    .meta({ id: 'IssuedKey' }),
+    .register(z.globalRegistry, { id: 'IssuedKey' }),
 );
 
 export type StaffView = z.infer<typeof Staff>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoutes } from '../shared/http/route';
 import { IdParams } from '../shared/schemas';
 import { CreateShipmentBody, PartnerTrackingEvent, Shipment, ShipmentWithEvents, TrackingEvent, TrackingEventBody } from './schemas';

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { Actor, Id, Timestamp } from '../shared/schemas';
+import * as z from 'zod/mini';
+import { Actor, Id, Timestamp, described } from '../shared/schemas';
 
 export const TRACKING_EVENT_TYPES = ['in_transit', 'out_for_delivery', 'delivered', 'exception'] as const;
 export const TrackingEventType = z.lazy(() => z.enum(TRACKING_EVENT_TYPES));
@@ -8,17 +8,17 @@ export const ShipmentStatus = z.lazy(() => z.enum(SHIPMENT_STATUSES));
 
 export const CreateShipmentBody = z.lazy(() =>
   z.strictObject({
-    carrier: z.string().trim().min(1).max(100),
-    trackingNumber: z.string().trim().min(1).max(100),
-    carrierPartnerId: Id.optional().describe('The carrier partner allowed to post tracking events through the partner API'),
+    carrier: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    trackingNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    carrierPartnerId: described(z.optional(Id), 'The carrier partner allowed to post tracking events through the partner API'),
   }),
 );
 
 export const TrackingEventBody = z.lazy(() =>
   z.strictObject({
     type: TrackingEventType,
-    at: Timestamp.optional().describe("When it happened (the carrier's time); defaults to now"),
-    location: z.string().trim().min(1).max(200).optional(),
+    at: described(z.optional(Timestamp), "When it happened (the carrier's time); defaults to now"),
+    location: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   }),
 );
 
@@ -28,11 +28,11 @@ export const TrackingEvent = z
     shipmentId: Id,
     type: TrackingEventType,
     at: Timestamp,
-    location: z.string().optional(),
+    location: z.optional(z.string()),
     recordedAt: Timestamp,
     recordedBy: Actor,
   })
-  .meta({ id: 'TrackingEvent' });
+  .register(z.globalRegistry, { id: 'TrackingEvent' });
 
 export const Shipment = z
   .object({
@@ -41,18 +41,20 @@ export const Shipment = z
     status: ShipmentStatus,
     carrier: z.string(),
     trackingNumber: z.string(),
-    carrierPartnerId: Id.optional(),
-    version: z.int().min(1),
+    carrierPartnerId: z.optional(Id),
+    version: z.int().check(z.minimum(1)),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     updatedBy: Actor,
   })
-  .meta({ id: 'Shipment' });
+  .register(z.globalRegistry, { id: 'Shipment' });
 
-export const ShipmentWithEvents = Shipment.extend({ events: z.array(TrackingEvent) }).meta({ id: 'ShipmentWithEvents' });
+export const ShipmentWithEvents = z
+  .extend(Shipment, { events: z.array(TrackingEvent) })
+  .register(z.globalRegistry, { id: 'ShipmentWithEvents' });
 
 /** What a carrier partner gets back for an event it posted. */
-export const PartnerTrackingEvent = TrackingEvent.omit({ recordedBy: true }).meta({ id: 'PartnerTrackingEvent' });
+export const PartnerTrackingEvent = z.omit(TrackingEvent, { recordedBy: true }).register(z.globalRegistry, { id: 'PartnerTrackingEvent' });
 
 export type Shipment = z.infer<typeof Shipment>;
 export type ShipmentStatus = z.infer<typeof ShipmentStatus>;

@@ -1,25 +1,24 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Money } from '../shared/money';
-import { Actor, Id, IncludeDeleted, Pagination, Timestamp } from '../shared/schemas';
+import { Actor, Id, IncludeDeleted, Pagination, Timestamp, described } from '../shared/schemas';
 
 // ---------------------------------------------------------------------------------------------
 // Customers
 
-const Name = z.lazy(() => z.string().trim().min(1).max(200));
-const Email = z.lazy(() => z.email().max(254));
+const Name = z.lazy(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200)));
+const Email = z.lazy(() => z.email().check(z.maxLength(254)));
 const Phone = z.lazy(() =>
   z
     .string()
-    .trim()
-    .regex(/^\+?[0-9][0-9 ()./-]{3,31}$/, 'Digits, spaces and ( ) . / - with an optional leading +; 4 to 32 characters'),
+    .check(z.trim(), z.regex(/^\+?[0-9][0-9 ()./-]{3,31}$/, 'Digits, spaces and ( ) . / - with an optional leading +; 4 to 32 characters')),
 );
 
-export const CreateCustomerBody = z.lazy(() => z.strictObject({ name: Name, email: Email, phone: Phone.optional() }));
+export const CreateCustomerBody = z.lazy(() => z.strictObject({ name: Name, email: Email, phone: z.optional(Phone) }));
 
 export const UpdateCustomerBody = z.lazy(() =>
   z
-    .strictObject({ name: Name.optional(), email: Email.optional(), phone: Phone.nullable().optional() })
-    .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' }),
+    .strictObject({ name: z.optional(Name), email: z.optional(Email), phone: z.optional(z.nullable(Phone)) })
+    .check(z.refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })),
 );
 
 export const ListCustomersQuery = z.lazy(() => z.strictObject({ includeDeleted: IncludeDeleted, ...Pagination }));
@@ -29,16 +28,16 @@ export const Customer = z.lazy(() =>
     .object({
       id: Id,
       name: z.string(),
-      email: z.string().describe('Masked (j***@example.com) unless the caller holds customers:read_pii'),
-      phone: z.string().optional().describe('Masked except its last two digits unless the caller holds customers:read_pii'),
-      version: z.int().min(1),
+      email: described(z.string(), 'Masked (j***@example.com) unless the caller holds customers:read_pii'),
+      phone: described(z.optional(z.string()), 'Masked except its last two digits unless the caller holds customers:read_pii'),
+      version: z.int().check(z.minimum(1)),
       createdAt: Timestamp,
       updatedAt: Timestamp,
       updatedBy: Actor,
-      deletedAt: Timestamp.optional(),
-      deletedBy: Actor.optional(),
+      deletedAt: z.optional(Timestamp),
+      deletedBy: z.optional(Actor),
     })
-    .meta({ id: 'Customer' }),
+    .register(z.globalRegistry, { id: 'Customer' }),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -54,16 +53,16 @@ export const OrderStatus = z.lazy(() => z.enum(ORDER_STATUSES));
  */
 export const MAX_ORDER_LINES = 96;
 
-const OrderLineInput = z.lazy(() => z.strictObject({ productId: Id, quantity: z.int().min(1).max(100_000) }));
+const OrderLineInput = z.lazy(() => z.strictObject({ productId: Id, quantity: z.int().check(z.minimum(1), z.maximum(100_000)) }));
 
 export const CreateOrderBody = z.lazy(() =>
   z.strictObject({
     customerId: Id,
-    lines: z
-      .array(OrderLineInput)
-      .min(1)
-      .max(MAX_ORDER_LINES)
-      .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, 'List each product once'),
+    lines: z.array(OrderLineInput).check(
+      z.minLength(1),
+      z.maxLength(MAX_ORDER_LINES),
+      z.refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, 'List each product once'),
+    ),
   }),
 );
 
@@ -72,7 +71,7 @@ export const OrderLine = z.lazy(() =>
     productId: Id,
     sku: z.string(),
     name: z.string(),
-    quantity: z.int().min(1),
+    quantity: z.int().check(z.minimum(1)),
     unitPrice: Money,
     lineTotal: Money,
   }),
@@ -83,37 +82,37 @@ export const Order = z
     id: Id,
     status: OrderStatus,
     customerId: Id,
-    partnerId: Id.optional(),
+    partnerId: z.optional(Id),
     lines: z.array(OrderLine),
     total: Money,
     paid: Money,
-    outstanding: Money.describe('total − paid'),
+    outstanding: described(Money, 'total − paid'),
     refunded: Money,
-    refundable: Money.describe('paid − refunded'),
-    shipmentId: Id.optional(),
-    cancelReason: z.string().optional(),
-    version: z.int().min(1),
+    refundable: described(Money, 'paid − refunded'),
+    shipmentId: z.optional(Id),
+    cancelReason: z.optional(z.string()),
+    version: z.int().check(z.minimum(1)),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     updatedBy: Actor,
   })
-  .meta({ id: 'Order' });
+  .register(z.globalRegistry, { id: 'Order' });
 
 /** What a partner sees of its own orders: no internal actor ids. */
-export const PartnerOrder = Order.omit({ updatedBy: true }).meta({ id: 'PartnerOrder' });
+export const PartnerOrder = z.omit(Order, { updatedBy: true }).register(z.globalRegistry, { id: 'PartnerOrder' });
 
 /** `YYYY-MM-DD` (a whole UTC day) or an ISO 8601 UTC timestamp. */
 const TimeBound = z.lazy(() => z.union([z.iso.datetime(), z.iso.date()]));
 const CreatedRange = {
-  from: TimeBound.optional().describe('Created at or after (a date means from its start, UTC)'),
-  to: TimeBound.optional().describe('Created at or before (a date means until its end, UTC)'),
+  from: described(z.optional(TimeBound), 'Created at or after (a date means from its start, UTC)'),
+  to: described(z.optional(TimeBound), 'Created at or before (a date means until its end, UTC)'),
 };
 
 export const ListOrdersQuery = z.lazy(() =>
   z.strictObject({
-    status: OrderStatus.optional(),
-    customerId: Id.optional(),
-    partnerId: Id.optional(),
+    status: z.optional(OrderStatus),
+    customerId: z.optional(Id),
+    partnerId: z.optional(Id),
     ...CreatedRange,
     ...Pagination,
   }),
@@ -121,19 +120,21 @@ export const ListOrdersQuery = z.lazy(() =>
 
 export const OwnedOrdersQuery = z.lazy(() => z.strictObject({ ...CreatedRange, ...Pagination }));
 
-export const CancelOrderBody = z.lazy(() => z.strictObject({ reason: z.string().trim().min(1).max(500) }));
+export const CancelOrderBody = z.lazy(() => z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }));
 
 export const OrderHistoryEntry = z.lazy(() =>
   z.object({
-    from: OrderStatus.nullable().describe('null for the creation of the order'),
+    from: described(z.nullable(OrderStatus), 'null for the creation of the order'),
     to: OrderStatus,
     actor: Actor,
     at: Timestamp,
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   }),
 );
 
-export const OrderHistory = z.lazy(() => z.object({ items: z.array(OrderHistoryEntry) }).meta({ id: 'OrderHistory' }));
+export const OrderHistory = z.lazy(() =>
+  z.object({ items: z.array(OrderHistoryEntry) }).register(z.globalRegistry, { id: 'OrderHistory' }),
+);
 
 export type Customer = z.infer<typeof Customer>;
 export type Order = z.infer<typeof Order>;

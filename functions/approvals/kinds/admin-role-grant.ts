@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isBuiltInRole } from '../../shared/auth/permissions';
 import { findStaff } from '../../iam/staff-repository';
 import { applyPendingRoles, clearPendingRoles } from '../../iam/role-grant-repository';
@@ -34,7 +34,9 @@ export const adminRoleGrant = defineKind<AdminRoleGrantSubject>({
     } catch (error) {
       if (error instanceof SubjectConditionFailed) {
         throw new OutcomeRefused(
-          error.index === 0 ? 'The member changed meanwhile or no longer waits for this role change' : 'A custom role of the change no longer exists',
+          error.index === 0
+            ? 'The member changed meanwhile or no longer waits for this role change'
+            : 'A custom role of the change no longer exists',
         );
       }
       throw error;

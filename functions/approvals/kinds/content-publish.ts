@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { applyPublish, findContentVersion, rejectSubmission } from '../../content/content-repository';
-import { Id } from '../../shared/schemas';
+import { Id, described } from '../../shared/schemas';
 import { SubjectConditionFailed } from '../approval-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
@@ -15,7 +15,7 @@ export const ContentPublishSubject = z.lazy(() =>
     contentId: Id,
     slug: z.string(),
     title: z.string(),
-    contentVersion: z.int().min(1).describe('The submitted version'),
+    contentVersion: described(z.int().check(z.minimum(1)), 'The submitted version'),
   }),
 );
 export type ContentPublishSubject = z.infer<typeof ContentPublishSubject>;

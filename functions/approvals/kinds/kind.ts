@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { WriteContext } from '../../shared/write-context';
 import type { TransactItem } from '../approval-repository';
 import type { ApprovalKindName } from '../schemas';
@@ -22,7 +22,7 @@ export interface OutcomeContext {
  */
 export interface ApprovalKindPlugin<S extends Record<string, unknown> = Record<string, unknown>> {
   kind: ApprovalKindName;
-  subject: z.ZodType<S>;
+  subject: z.ZodMiniType<S>;
   /** The policy measure of a subject (undefined for kinds whose rules have no threshold). */
   measure?(subject: S): number;
   /** One line for inboxes: what is being approved. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { applyPendingPrice, clearPendingPrice } from '../../catalog/price-approval-repository';
 import { Money } from '../../shared/money';
 import { Id } from '../../shared/schemas';
@@ -33,7 +33,8 @@ export const priceChange = defineKind<PriceChangeSubject>({
     try {
       await ctx.commit([applyPendingPrice(s.productId, ctx.approvalId, s.to, ctx.write)]);
     } catch (error) {
-      if (error instanceof SubjectConditionFailed) throw new OutcomeRefused('The product was deleted or no longer waits for this price change');
+      if (error instanceof SubjectConditionFailed)
+        throw new OutcomeRefused('The product was deleted or no longer waits for this price change');
       throw error;
     }
   },

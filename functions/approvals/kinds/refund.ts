@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { newRefund, refundActions } from '../../finance/refund-writes';
 import { Money } from '../../shared/money';
 import { Actor, Id } from '../../shared/schemas';

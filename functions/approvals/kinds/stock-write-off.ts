@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { findProduct } from '../../catalog/product-repository';
 import type { StockAdjustmentRecord } from '../../catalog/stock-repository';
 import { applyWriteOff, releaseWriteOff } from '../../catalog/write-off-approval-repository';
@@ -13,7 +13,7 @@ export const StockWriteOffSubject = z.lazy(() =>
     productId: Id,
     sku: z.string(),
     name: z.string(),
-    units: z.int().min(1),
+    units: z.int().check(z.minimum(1)),
     reason: z.string(),
     requestedBy: Actor,
   }),

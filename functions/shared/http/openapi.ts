@@ -1,12 +1,23 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { API_BASE_PATH, fullPath, type RouteSpec } from './route';
 
 type JsonSchema = Record<string, unknown>;
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized',
-  403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
 };
 
 /**
@@ -19,13 +30,17 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
       type: 'object',
       required: ['type', 'title', 'status', 'detail'],
       properties: {
-        type: { type: 'string', format: 'uri' }, title: { type: 'string' }, status: { type: 'integer' },
-        detail: { type: 'string' }, instance: { type: 'string' }, requestId: { type: 'string' },
+        type: { type: 'string', format: 'uri' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        instance: { type: 'string' },
+        requestId: { type: 'string' },
         errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
       },
     },
   };
-  const convert = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const convert = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
     const raw = JSON.stringify(z.toJSONSchema(schema, { io, unrepresentable: 'any' }));
     const json = JSON.parse(raw.replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
     const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
@@ -38,7 +53,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
   for (const route of routes) {
     const path = fullPath(route);
     const parameters: unknown[] = [];
-    for (const [location, schema] of [['path', route.params], ['query', route.query]] as const) {
+    for (const [location, schema] of [
+      ['path', route.params],
+      ['query', route.query],
+    ] as const) {
       if (!schema) continue;
       const json = convert(schema, 'input');
       const props = (json.properties ?? {}) as Record<string, JsonSchema>;
@@ -47,7 +65,8 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
         parameters.push({ name, in: location, required: location === 'path' || required.has(name), schema: prop });
       }
     }
-    if (route.ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: route.ifMatch === 'required', schema: { type: 'string' } });
+    if (route.ifMatch)
+      parameters.push({ name: 'If-Match', in: 'header', required: route.ifMatch === 'required', schema: { type: 'string' } });
     if (route.idempotencyKey) {
       parameters.push({
         name: 'Idempotency-Key',
@@ -82,7 +101,11 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Backoffice API', version, description: `Admin API under ${API_BASE_PATH.admin}, partner API under ${API_BASE_PATH.partner}.` },
+    info: {
+      title: 'Backoffice API',
+      version,
+      description: `Admin API under ${API_BASE_PATH.admin}, partner API under ${API_BASE_PATH.partner}.`,
+    },
     paths,
     components: {
       schemas: components,

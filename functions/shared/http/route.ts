@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Permission, Scope } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 
@@ -6,7 +6,20 @@ export type ApiName = 'admin' | 'partner';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One Lambda function per module; each routes its own paths. */
-export const MODULES = ['docs', 'iam', 'catalog', 'audit', 'approvals', 'orders', 'finance', 'logistics', 'support', 'exports', 'analytics', 'content'] as const;
+export const MODULES = [
+  'docs',
+  'iam',
+  'catalog',
+  'audit',
+  'approvals',
+  'orders',
+  'finance',
+  'logistics',
+  'support',
+  'exports',
+  'analytics',
+  'content',
+] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 export const API_BASE_PATH: Record<ApiName, string> = { admin: '/admin/v1', partner: '/partner/v1' };
@@ -27,11 +40,11 @@ interface RouteBase {
   path: string;
   module: ModuleName;
   summary: string;
-  params?: z.ZodType<Record<string, unknown>>;
-  query?: z.ZodType<Record<string, unknown>>;
-  body?: z.ZodType;
+  params?: z.ZodMiniType<Record<string, unknown>>;
+  query?: z.ZodMiniType<Record<string, unknown>>;
+  body?: z.ZodMiniType;
   /** Status code → body schema (`null`: no body). */
-  responses: Record<number, z.ZodType | null>;
+  responses: Record<number, z.ZodMiniType | null>;
   /** `required`: the command needs the caller's `If-Match` version. */
   ifMatch?: 'optional' | 'required';
   /**
@@ -58,7 +71,7 @@ export function routeKey(route: Pick<RouteSpec, 'api' | 'path' | 'method'>): str
   return `${route.method} ${fullPath(route)}`;
 }
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 /** What an implementation receives: validated input plus who is calling and in which request. */
 export interface RouteRequest<R extends RouteSpec> {
@@ -76,7 +89,7 @@ export interface RouteRequest<R extends RouteSpec> {
 type ResponseOf<R extends RouteSpec> = {
   [S in keyof R['responses'] & number]: {
     status: S;
-    body: R['responses'][S] extends z.ZodType ? z.input<R['responses'][S]> : undefined;
+    body: R['responses'][S] extends z.ZodMiniType ? z.input<R['responses'][S]> : undefined;
     headers?: Record<string, string>;
   };
 }[keyof R['responses'] & number];
