@@ -1,6 +1,8 @@
 import { createError } from '@middy/util';
+import * as z from 'zod/mini';
 import { conflict } from '../../functions/shared/errors';
 import { problemResponse, toProblem } from '../../functions/shared/http/problem';
+import { validate } from '../../functions/shared/http/validation';
 
 it('keeps a known problem and renders RFC 9457 fields', () => {
   const res = problemResponse(toProblem(conflict('SKU taken', 'duplicate-sku')), 'req-1', '/admin/v1/products');
@@ -29,3 +31,23 @@ it('maps the JSON body parser errors to 400 and 415', () => {
   const media = createError(415, 'Unsupported Media Type', { cause: { package: '@middy/http-json-body-parser' } });
   expect(toProblem(media).status).toBe(415);
 });
+
+it('explains invalid fields in English, one entry per field (zod/mini loads no locale by itself)', () => {
+  const body = z.strictObject({ name: z.string().check(z.minLength(1)), count: z.int() });
+  const problem = toProblem(captureError(() => validate(body, { name: '', count: 1.5, extra: true }, 'body')));
+  expect(problem.status).toBe(400);
+  expect(problem.extras.errors).toEqual([
+    { path: 'body.name', message: 'Too small: expected string to have >=1 characters' },
+    { path: 'body.count', message: 'Invalid input: expected int, received number' },
+    { path: 'body.extra', message: 'Unknown field' },
+  ]);
+});
+
+function captureError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
