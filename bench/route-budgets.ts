@@ -91,8 +91,11 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   // logistics
   createShipment: same(['GetItem', 'TransactWriteItems'], 'The order is read (reserved lines, state); shipment, stock, order state and carrier check in one transaction.'),
   getShipment: same(['Query'], 'The shipment and its tracking events share a partition: one Query.'),
-  createTrackingEvent: same(['GetItem', 'TransactWriteItems'], 'The shipment is read (state); event and shipment state in one transaction.'),
-  partnerCreateTrackingEvent: same(['GetItem', 'TransactWriteItems'], 'As createTrackingEvent (the carrier must be the calling partner), without the authorization read.'),
+  createTrackingEvent: same(
+    ['TransactWriteItems'],
+    'Event and shipment status in one transaction, conditioned on the shipment (exists, not delivered; the item returned on a failed condition tells 404 from 409). A delivered event first reads the shipment for the order it moves (GetItem), whose move and history join the transaction.',
+  ),
+  partnerCreateTrackingEvent: same(['TransactWriteItems'], 'As createTrackingEvent (the condition also requires the calling partner as carrier; another carrier’s shipment is 404), without the authorization read.'),
   // support
   createTicket: same(['TransactWriteItems'], 'Ticket, its due-time copy, first history event, customer check and idempotency key in one transaction (a linked order is read first: GetItem).'),
   listTickets: same(['Query'], 'One Query page of the list’s index (status, customer, assignee or due time).'),

@@ -91,9 +91,11 @@ export async function getShipment(id: string) {
 }
 
 /**
- * Records a tracking event. The read finds the shipment's order (and, for a carrier partner, whether
- * the shipment is theirs: another carrier's shipment is 404); then one transaction — shipment status,
- * the event, and for `delivered` the order's move to `delivered` with its history event.
+ * Records a tracking event: one transaction — shipment status, the event, and for `delivered` the
+ * order's move to `delivered` with its history event. The shipment's condition (exists, not delivered,
+ * for a carrier partner: its own) answers what a read would: a shipment that is absent or another
+ * carrier's is 404, a delivered one 409, told apart by the shipment DynamoDB returns on the failed
+ * condition. Only a `delivered` event reads the shipment first: its order (which it moves) is named there.
  */
 export async function recordTrackingEvent(
   shipmentId: string,
@@ -103,9 +105,9 @@ export async function recordTrackingEvent(
   ctx: WriteContext,
 ): Promise<CommandResult<TrackingEvent>> {
   return runIdempotent<TrackingEvent>(idempotency, ctx, async (record) => {
-    const shipment = await findShipment(shipmentId);
-    if (!shipment || (carrierPartnerId !== undefined && shipment.carrierPartnerId !== carrierPartnerId)) throw notFound('Shipment');
-    if (shipment.status === 'delivered') throw conflict('The shipment was delivered: it takes no further tracking events', 'shipment-delivered');
+    const delivered = input.type === 'delivered';
+    const shipment = delivered ? await findShipment(shipmentId) : undefined;
+    if (delivered) refuseTrackingEvent(shipment, carrierPartnerId, '');
     const event: TrackingEventRecord = {
       id: newId(),
       shipmentId,
@@ -115,14 +117,13 @@ export async function recordTrackingEvent(
       recordedAt: ctx.at,
       recordedBy: ctx.actor,
     };
-    const delivered = input.type === 'delivered';
     const response = { status: 201, body: toTrackingEvent(event) };
     try {
       await transactWrite([
         ...record(response),
         trackingUpdate(shipmentId, event, carrierPartnerId, ctx),
         trackingEventPut(event, ctx),
-        ...(delivered
+        ...(shipment
           ? [
               orderUpdate(shipment.orderId, { status: 'delivered', fromStatuses: ['shipped'] }, ctx),
               orderEventPut(historyEvent(shipment.orderId, 'shipped', 'delivered', ctx), ctx),
@@ -131,7 +132,9 @@ export async function recordTrackingEvent(
       ]);
     } catch (error) {
       if (!(error instanceof TransactionCancelled)) throw error;
-      if (error.failed(SHIPMENT_ACTION)) throw conflict('The shipment was delivered meanwhile: it takes no further tracking events', 'shipment-delivered');
+      if (error.failed(SHIPMENT_ACTION)) {
+        refuseTrackingEvent(error.current(SHIPMENT_ACTION) as ShipmentRecord | undefined, carrierPartnerId, shipment ? ' meanwhile' : '');
+      }
       if (error.failed(ORDER_ACTION)) {
         const current = error.current(ORDER_ACTION);
         throw current ? conflict(`The order is ${String(current.status)}: only a shipped order can be delivered`, 'illegal-transition') : notFound('Order');
@@ -140,4 +143,13 @@ export async function recordTrackingEvent(
     }
     return response;
   });
+}
+
+/**
+ * Why a shipment takes no tracking event from this caller, if it does not: absent, or another
+ * carrier's (404; a partner never learns of other carriers' shipments); delivered (409).
+ */
+function refuseTrackingEvent(shipment: Pick<ShipmentRecord, 'status' | 'carrierPartnerId'> | undefined, carrierPartnerId: string | undefined, when: string): void {
+  if (!shipment || (carrierPartnerId !== undefined && shipment.carrierPartnerId !== carrierPartnerId)) throw notFound('Shipment');
+  if (shipment.status === 'delivered') throw conflict(`The shipment was delivered${when}: it takes no further tracking events`, 'shipment-delivered');
 }

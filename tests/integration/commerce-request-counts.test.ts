@@ -7,8 +7,8 @@ import { createStaff } from '../support/staff';
 /**
  * DESIGN §4 for the commerce routes, counted at the SDK: a command is at most one read where the
  * data it needs is not in the request (order placement: BatchGetItem of the products; transitions,
- * payments, shipments, tracking events: GetItem of the order or shipment; refunds: the approval
- * policy) plus exactly one write request; a single-resource read is one request; a list is one Query. Admin requests first read
+ * payments, shipments, delivery events: GetItem of the order or shipment; refunds: the approval
+ * policy) plus exactly one write request (other tracking events: the transaction alone); a single-resource read is one request; a list is one Query. Admin requests first read
  * the caller's staff record (AUTH); partner routes have no authorization read in the module (the
  * key authorizer did it). docs/decisions.md lists the same budget per route.
  */
@@ -121,11 +121,16 @@ it('spends the minimum DynamoDB requests per shipment route, and from the partne
   }, 201);
   expect(shipped).toEqual([AUTH, 'GetItem', 'TransactWriteItems']);
   expect(await measure(staff('getShipment', { params: { id: shipmentId } }), 200)).toEqual([AUTH, 'Query']);
-  expect(await measure(staff('createTrackingEvent', { params: { id: shipmentId }, body: { type: 'in_transit' } }), 201)).toEqual([
-    AUTH,
-    'GetItem',
-    'TransactWriteItems',
-  ]);
+  expect(await measure(staff('createTrackingEvent', { params: { id: shipmentId }, body: { type: 'in_transit' } }), 201)).toEqual([AUTH, 'TransactWriteItems']);
+  expect(
+    await measure(() => asPartner(partner, 'partnerCreateTrackingEvent', { params: { id: shipmentId }, body: { type: 'in_transit' }, headers: { 'Idempotency-Key': newId() } }), 201),
+  ).toEqual(['TransactWriteItems']);
+  // Another carrier's shipment and an unknown one: the failed condition explains itself (no read).
+  expect(
+    await measure(() => asPartner(newId(), 'partnerCreateTrackingEvent', { params: { id: shipmentId }, body: { type: 'in_transit' }, headers: { 'Idempotency-Key': newId() } }), 404),
+  ).toEqual(['TransactWriteItems', 'GetItem']);
+  expect(await measure(staff('createTrackingEvent', { params: { id: newId() }, body: { type: 'in_transit' } }), 404)).toEqual([AUTH, 'TransactWriteItems']);
+  // A delivery reads the shipment for the order it moves.
   expect(
     await measure(() => asPartner(partner, 'partnerCreateTrackingEvent', { params: { id: shipmentId }, body: { type: 'delivered' }, headers: { 'Idempotency-Key': newId() } }), 201),
   ).toEqual(['GetItem', 'TransactWriteItems']);

@@ -80,6 +80,10 @@ describe('tracking events', () => {
     expect((await asStaff(ops, 'getOrder', { params: { id: placed.id } })).body.status).toBe('delivered');
     const late = await asStaff(ops, 'createTrackingEvent', { params: { id: shipment.id }, body: { type: 'exception' } });
     expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ type: expect.stringContaining('shipment-delivered'), detail: 'The shipment was delivered: it takes no further tracking events' });
+    const again = await asStaff(ops, 'createTrackingEvent', { params: { id: shipment.id }, body: { type: 'delivered' } });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toBe('The shipment was delivered: it takes no further tracking events');
     const read = await asStaff(support, 'getShipment', { params: { id: shipment.id } });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: shipment.id, status: 'delivered', version: 3 });
@@ -98,6 +102,10 @@ describe('tracking events', () => {
     expect(unkeyed.status).toBe(400);
     const stranger = await asPartner(newId(), 'partnerCreateTrackingEvent', { params: { id: shipment.id }, body: { type: 'delivered' }, headers: { 'Idempotency-Key': 'e1' } });
     expect(stranger.status).toBe(404);
+    // Without a read first (not a delivery): the shipment's condition says it is another carrier's.
+    const strangerMoving = await asPartner(newId(), 'partnerCreateTrackingEvent', { params: { id: shipment.id }, body: { type: 'in_transit' }, headers: { 'Idempotency-Key': 'e1' } });
+    expect(strangerMoving.status).toBe(404);
+    expect((await asStaff(support, 'getShipment', { params: { id: shipment.id } })).body).toMatchObject({ status: 'created', version: 1, events: [] });
     const event = { params: { id: shipment.id }, body: { type: 'delivered', location: 'Front door' }, headers: { 'Idempotency-Key': 'e1' }, scopes: ['shipments:write'] };
     const posted = await asPartner(carrier, 'partnerCreateTrackingEvent', event);
     expect(posted.status).toBe(201);
@@ -117,6 +125,7 @@ describe('tracking events', () => {
   it('answers 404 for unknown shipments and needs shipments permissions', async () => {
     expect((await asStaff(ops, 'getShipment', { params: { id: newId() } })).status).toBe(404);
     expect((await asStaff(ops, 'createTrackingEvent', { params: { id: newId() }, body: { type: 'in_transit' } })).status).toBe(404);
+    expect((await asStaff(ops, 'createTrackingEvent', { params: { id: newId() }, body: { type: 'delivered' } })).status).toBe(404);
     expect((await asStaff(support, 'createTrackingEvent', { params: { id: newId() }, body: { type: 'in_transit' } })).status).toBe(403);
     expect((await asStaff(ops, 'createTrackingEvent', { params: { id: newId() }, body: { type: 'lost' } })).status).toBe(400);
   });
