@@ -122,7 +122,10 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   updateContent: same(['GetItem', 'TransactWriteItems'], 'The piece is read (state, version number); the new version item and the piece in one transaction.'),
   listContentVersions: same(['Query'], 'One Query page of the piece’s version items.'),
   submitContent: same(['GetItem', 'GetItem', 'TransactWriteItems'], 'The piece and the approval policy are read; the approval and the piece in review in one transaction; the workflow starts outside the table.'),
-  unpublishContent: same(['GetItem', 'UpdateItem'], 'The piece is read (If-Match, state); one conditional update drops the published copy.'),
+  unpublishContent: same(
+    ['UpdateItem'],
+    'One conditional update drops the published copy (→ draft); the piece returned on a failed condition says 404, 412 or 409. A piece in review keeps its status: a second update, conditioned on that state at the version the first returned.',
+  ),
   partnerListContent: same(['Query'], 'One Query page of the sparse published index.'),
   partnerGetContent: same(['Query'], 'The published index by slug: one Query of an exact sort-key range.'),
 };

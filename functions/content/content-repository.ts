@@ -230,18 +230,22 @@ export function rejectSubmission(contentId: string, approvalId: string, ctx: Wri
   );
 }
 
-/** Takes the published copy down (partners no longer see the piece), over the version read. */
-export function unpublish(current: ContentRecord, status: ContentStatus, ctx: WriteContext): Promise<ContentRecord> {
-  const v = atVersion(current.version);
+/**
+ * Takes the published copy down (partners no longer see the piece): one conditional update, no read.
+ * A piece that is not in review becomes a draft; one in review (`inReview`, then conditioned on that
+ * state) stays there. With `expectedVersion`, only over that version.
+ */
+export function unpublish(id: string, inReview: boolean, expectedVersion: number | undefined, ctx: WriteContext): Promise<ContentRecord> {
+  const v = expectedVersion === undefined ? undefined : atVersion(expectedVersion);
   return updateContentItem(
     contentUpdate(
-      current.id,
+      id,
       {
         remove: ['published', 'gsi1pk', 'gsi1sk'],
-        status,
-        condition: `${v.condition} AND attribute_exists(#published)`,
-        names: { ...v.names, '#published': 'published' },
-        values: v.values,
+        status: inReview ? 'in_review' : 'draft',
+        condition: ['attribute_exists(#published)', inReview ? '#s = :review' : '#s <> :review', ...(v ? [v.condition] : [])].join(' AND '),
+        names: { '#published': 'published', '#s': 'status', ...v?.names },
+        values: { ':review': 'in_review', ...v?.values },
       },
       ctx,
     ),

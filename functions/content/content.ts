@@ -155,23 +155,40 @@ async function publishNow(current: ContentRecord, ctx: WriteContext): Promise<Co
 /**
  * Takes the published version down: partners no longer see the piece. Its latest version stays as
  * it was, except that a piece whose latest version was the published one becomes a draft again.
+ *
+ * One conditional UpdateItem, no read: it assumes the piece is not in review (published, or a draft
+ * edited since) and sets draft. Its condition failing returns the piece as DynamoDB saw it, which
+ * says why: gone (404), another version than If-Match (412), nothing published (409) — or in review,
+ * which keeps its status: then a second update, conditioned on that state at the version just seen.
  */
 export async function unpublishContent(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<Content> {
-  const current = await readForCommand(id, expectedVersion);
-  if (!current.published) throw conflict(`The content is ${current.status} and has no published version`, 'illegal-transition');
-  const status: ContentStatus = current.status === 'published' ? 'draft' : current.status;
+  let seen: ContentRecord;
   try {
-    return toContent(await unpublish(current, status, ctx));
+    return toContent(await unpublish(id, false, expectedVersion, ctx));
   } catch (error) {
-    if (error instanceof ConditionFailed) {
-      const seen = error.current;
-      if (!seen) throw notFound('Content');
-      if (!seen.published) throw conflict('The content has no published version', 'illegal-transition');
-      throw conflict(`The content changed while this request ran (version ${String(seen.version)}, not ${current.version}); read it again and retry`);
-    }
-    throw error;
+    if (!(error instanceof ConditionFailed)) throw error;
+    seen = explainUnpublish(error.current, expectedVersion);
+    if (seen.status !== 'in_review') throw changedMeanwhile(seen, expectedVersion);
+  }
+  try {
+    return toContent(await unpublish(id, true, seen.version, ctx));
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    throw changedMeanwhile(explainUnpublish(error.current, undefined), seen.version);
   }
 }
+
+/** The piece an unpublish condition failed on, unless that alone explains the failure (404, 412, 409). */
+function explainUnpublish(current: Record<string, unknown> | undefined, expectedVersion: number | undefined): ContentRecord {
+  if (!current) throw notFound('Content');
+  const seen = current as unknown as ContentRecord;
+  if (expectedVersion !== undefined && seen.version !== expectedVersion) throw preconditionFailed(`The content is at version ${seen.version}, not ${expectedVersion}`);
+  if (!seen.published) throw conflict(`The content is ${seen.status} and has no published version`, 'illegal-transition');
+  return seen;
+}
+
+const changedMeanwhile = (seen: ContentRecord, expected: number | undefined) =>
+  conflict(`The content changed while this request ran (version ${seen.version}${expected === undefined ? '' : `, not ${expected}`}); read it again and retry`);
 
 // ---------------------------------------------------------------------------------------------
 // Reading

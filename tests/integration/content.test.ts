@@ -9,6 +9,7 @@ import { SINGLE_TABLE } from '../../lib/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { adminEvent, lambdaContext, parse, partnerEvent, routeById, type ParsedResponse } from '../support/lambda-events';
 import { eventually, startTestApprovals } from '../support/local-approvals';
+import { countRequests } from '../support/request-counter';
 import { createStaff } from '../support/staff';
 
 /**
@@ -150,6 +151,58 @@ describe('publishing through the content_publish approval', () => {
     expect(drafts.body.items.map((c: { id: string }) => c.id)).toContain(piece.id);
     expect((await content(author, 'listContent', { query: { status: 'published', limit: '100' } })).body.items.map((c: { id: string }) => c.id)).not.toContain(piece.id);
     expect((await content(author, 'listContent', { query: { limit: '1' } })).body.items).toHaveLength(1);
+  });
+
+  it('unpublishes in one update: published → draft, an edited draft stays draft, in review stays in review; 404, 412, 409 explained', async () => {
+    const policy = await approvals(admin, 'getApprovalPolicy');
+    const kinds = { ...DEFAULT_POLICY.kinds, content_publish: { rules: [] } };
+    expect((await approvals(admin, 'putApprovalPolicy', { body: { kinds }, headers: { 'if-match': `"${policy.body.version}"` } })).status).toBe(200);
+    let inReview: { id: string; slug: string };
+    let live: { id: string; slug: string; version: number };
+    try {
+      const published = await draft('Live', 'Published at once');
+      live = (await content(author, 'submitContent', { params: { id: published.id } })).body;
+      expect(live).toMatchObject({ status: 'published', version: 2 });
+      inReview = await draft('Review', 'First');
+      expect((await content(author, 'submitContent', { params: { id: inReview.id } })).body).toMatchObject({ status: 'published' });
+      expect((await content(author, 'updateContent', { params: { id: inReview.id }, body: { title: 'Review', body: 'Second' } })).body).toMatchObject({ status: 'draft', version: 3 });
+    } finally {
+      const current = await approvals(admin, 'getApprovalPolicy');
+      await approvals(admin, 'putApprovalPolicy', { body: { kinds: DEFAULT_POLICY.kinds }, headers: { 'if-match': `"${current.body.version}"` } });
+    }
+    // Published → draft, with and without If-Match; a stale If-Match is 412 and changes nothing.
+    const stale = await content(author, 'unpublishContent', { params: { id: live.id }, headers: { 'if-match': '"1"' } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.detail).toBe('The content is at version 2, not 1');
+    const counter = countRequests();
+    counter.reset();
+    const down = await content(author, 'unpublishContent', { params: { id: live.id }, headers: { 'if-match': '"2"' } });
+    expect(down.status).toBe(200);
+    expect(counter.commands()).toEqual(['GetItem', 'UpdateItem']); // the caller's staff record, then the one update
+    expect(down.body).toMatchObject({ status: 'draft', version: 3, latestVersion: 1 });
+    expect(down.body.publishedVersion).toBeUndefined();
+    expect((await partner('partnerGetContent', { params: { slug: live.slug } })).status).toBe(404);
+    const again = await content(author, 'unpublishContent', { params: { id: live.id } });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toBe('The content is draft and has no published version');
+    expect((await content(author, 'unpublishContent', { params: { id: newId() } })).status).toBe(404);
+
+    // In review with an earlier version published: the published copy goes, the review stays.
+    const submitted = await content(author, 'submitContent', { params: { id: inReview.id } });
+    expect(submitted.status).toBe(202);
+    await stepOpen(submitted.body.approval.id); // the workflow started and waits (its reads are not counted below)
+    const staleReview = await content(author, 'unpublishContent', { params: { id: inReview.id }, headers: { 'if-match': '"3"' } });
+    expect(staleReview.status).toBe(412);
+    expect(staleReview.body.detail).toBe('The content is at version 4, not 3');
+    counter.reset();
+    const reviewDown = await content(author, 'unpublishContent', { params: { id: inReview.id }, headers: { 'if-match': '"4"' } });
+    expect(reviewDown.status).toBe(200);
+    expect(counter.commands()).toEqual(['GetItem', 'UpdateItem', 'UpdateItem']);
+    expect(reviewDown.body).toMatchObject({ status: 'in_review', version: 5, latestVersion: 2, pendingApprovalId: submitted.body.approval.id });
+    expect(reviewDown.body.publishedVersion).toBeUndefined();
+    expect((await partner('partnerGetContent', { params: { slug: inReview.slug } })).status).toBe(404);
+    expect((await content(author, 'listContent', { query: { status: 'in_review', limit: '100' } })).body.items.map((c: { id: string }) => c.id)).toContain(inReview.id);
+    expect((await content(author, 'unpublishContent', { params: { id: inReview.id } })).body.detail).toBe('The content is in_review and has no published version');
   });
 
   it('a policy without a content_publish rule publishes at once (200)', async () => {
