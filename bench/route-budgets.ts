@@ -41,7 +41,10 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   updatePartner: same(['UpdateItem'], 'One conditional update.'),
   deletePartner: same(['UpdateItem'], 'Soft delete: one conditional update (disabled, dropped from the list index).'),
   listPartnerKeys: same(['Query'], 'One Query: the partner item heads its keys’ index partition, so the first page tells an unknown or deleted partner (404) from one without keys.'),
-  issuePartnerKey: same(['GetItem', 'PutItem'], 'The partner’s scopes bound the key’s scopes, so it is read; then one put.'),
+  issuePartnerKey: same(
+    ['TransactWriteItems'],
+    'With its scopes named: the key and a check of the partner (live, active, holds each scope; the partner returned on failure says 404, 409 or 400) in one transaction. Without scopes the key takes all of the partner’s: read first (GetItem + PutItem).',
+  ),
   revokePartnerKey: same(['UpdateItem'], 'One conditional update of the key.'),
   rotatePartnerKey: same(['GetItem', 'TransactWriteItems'], 'The old key (scopes, partner) is read; the new key and the old key’s expiry in one transaction.'),
   // catalog

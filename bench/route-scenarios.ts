@@ -201,7 +201,7 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
   updatePartner: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, body: { name: 'Renamed partner' }, headers: ifMatch(1), status: 200 }),
   deletePartner: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, status: 204 }),
   listPartnerKeys: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, status: 200 }),
-  issuePartnerKey: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, body: {}, status: 201 }),
+  issuePartnerKey: async (fx) => ({ params: { id: (await fx.partnerWithKey()).id }, body: { scopes: ['orders:read'] }, status: 201 }),
   revokePartnerKey: async (fx) => {
     const { id, keyId } = await fx.partnerWithKey();
     return { params: { id, keyId }, status: 204 };

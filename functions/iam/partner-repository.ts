@@ -6,6 +6,7 @@ import { documentClient, tableName } from '../shared/db';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
 import { apiKeyKeys, GSI1, GSI2, partnerKeys } from '../shared/keys';
 import { buildUpdate } from '../shared/update-expression';
+import type { NamedAction } from '../shared/transaction-repository';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { KeyState } from './api-keys';
 
@@ -131,6 +132,37 @@ export function markPartnerDeleted(id: string, expectedVersion: number | undefin
 
 export async function insertApiKey(key: ApiKeyRecord, ctx: WriteContext): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' }));
+}
+
+/** Name of the partner's check in a key-issuing transaction. */
+export const PARTNER_ACTION = 'partner';
+
+/**
+ * A new key under a check of its partner, for one transaction: the partner exists, is not deleted, is
+ * active and holds every scope of the key (on a failed check DynamoDB returns the partner it saw).
+ */
+export function apiKeyIssueActions(key: ApiKeyRecord, ctx: WriteContext): NamedAction[] {
+  const values: Record<string, unknown> = { ':active': 'active' };
+  const scopes = key.scopes.map((scope, i) => {
+    values[`:scope${i}`] = scope;
+    return `contains(#scopes, :scope${i})`;
+  });
+  return [
+    {
+      name: PARTNER_ACTION,
+      action: {
+        ConditionCheck: {
+          TableName: tableName(),
+          Key: partnerKeys.byId(key.partnerId),
+          ConditionExpression: [LIVE_PARTNER, '#status = :active', ...scopes].join(' AND '),
+          ExpressionAttributeNames: { '#status': 'status', '#scopes': 'scopes' },
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    },
+    { name: 'key', action: { Put: { TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' } } },
+  ];
 }
 
 /** Revokes a key of this partner that is not revoked yet (another partner's key is "not found"). */

@@ -4,14 +4,17 @@ import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest, conflict, notFound, preconditionFailed } from '../shared/errors';
 import { newId } from '../shared/ids';
+import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
 import { issueKey, keyRefusal } from './api-keys';
 import {
+  apiKeyIssueActions,
   findApiKey,
   findPartner,
   insertApiKey,
   insertPartner,
   markPartnerDeleted,
+  PARTNER_ACTION,
   queryApiKeys,
   queryPartnerWithKeys,
   queryPartners,
@@ -161,21 +164,46 @@ function newKeyRecord(partnerId: string, scopes: string[], expiresAt: string | u
   return { record, shown };
 }
 
-/** Issues a key with a subset of the partner's scopes; the response is the only time the secret is seen. */
+/**
+ * Issues a key with a subset of the partner's scopes; the response is the only time the secret is seen.
+ *
+ * With its scopes named, one transaction and no read: the key, and a check that its partner exists,
+ * is active and holds each of them; the partner DynamoDB returns on a failed check says which problem
+ * it is (404, 409, 400). Without scopes the key takes all of the partner's, which are read first; so
+ * is the partner when the expiry has passed, since a partner problem is the answer that comes first.
+ */
 export async function issuePartnerKey(partnerId: string, input: { scopes?: string[]; expiresAt?: string }, ctx: WriteContext) {
-  const partner = await partnerOrNotFound(partnerId);
+  const expired = input.expiresAt !== undefined && Date.parse(input.expiresAt) <= Date.parse(ctx.at);
+  if (input.scopes === undefined || expired) {
+    const partner = await partnerOrNotFound(partnerId);
+    const scopes = input.scopes ?? partner.scopes;
+    assertKeyFits(partner, scopes);
+    if (expired) throw badRequest('expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'Must be in the future' }]);
+    const { record, shown } = newKeyRecord(partnerId, scopes, input.expiresAt, ctx);
+    await insertApiKey(record, ctx);
+    return shown;
+  }
+  const { record, shown } = newKeyRecord(partnerId, input.scopes, input.expiresAt, ctx);
+  try {
+    await transactWrite(apiKeyIssueActions(record, ctx));
+  } catch (error) {
+    if (error instanceof TransactionCancelled && error.failed(PARTNER_ACTION)) {
+      const seen = error.current(PARTNER_ACTION) as PartnerRecord | undefined;
+      if (!seen || seen.deletedAt) throw notFound('Partner');
+      assertKeyFits(seen, input.scopes);
+    }
+    throw error;
+  }
+  return shown;
+}
+
+/** A key for `partner` may carry `scopes`: the partner is active (409) and holds each of them (400). */
+function assertKeyFits(partner: PartnerRecord, scopes: readonly string[]): void {
   if (partner.status !== 'active') throw conflict('The partner is disabled', 'partner-disabled');
-  const scopes = input.scopes ?? partner.scopes;
   const outside = scopes.filter((scope) => !partner.scopes.includes(scope));
   if (outside.length > 0) {
     throw badRequest('A key can only carry scopes its partner has', outside.map((scope) => ({ path: 'body.scopes', message: `The partner lacks ${scope}` })));
   }
-  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.parse(ctx.at)) {
-    throw badRequest('expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'Must be in the future' }]);
-  }
-  const { record, shown } = newKeyRecord(partnerId, scopes, input.expiresAt, ctx);
-  await insertApiKey(record, ctx);
-  return shown;
 }
 
 export async function revokePartnerKey(partnerId: string, keyId: string, ctx: WriteContext): Promise<void> {

@@ -11,6 +11,7 @@ import { newId } from '../../functions/shared/ids';
 import { partnerKeys } from '../../functions/shared/keys';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
 import { startTestApprovals, useOwnTable } from '../support/local-approvals';
+import { countRequests } from '../support/request-counter';
 import { createStaff } from '../support/staff';
 
 let admin: string;
@@ -250,8 +251,37 @@ describe('partners and keys', () => {
 
   it('refuses scopes the partner lacks and a past expiry', async () => {
     const partner = await newPartner();
-    expect((await call('issuePartnerKey', { params: { id: partner.id }, body: { scopes: ['shipments:write'] } })).status).toBe(400);
+    const lacking = await call('issuePartnerKey', { params: { id: partner.id }, body: { scopes: ['catalog:read', 'shipments:write'] } });
+    expect(lacking.status).toBe(400);
+    expect(lacking.body.errors).toEqual([{ path: 'body.scopes', message: 'The partner lacks shipments:write' }]);
     expect((await call('issuePartnerKey', { params: { id: partner.id }, body: { expiresAt: '2020-01-01T00:00:00Z' } })).status).toBe(400);
+    expect((await call('issuePartnerKey', { params: { id: partner.id }, body: { scopes: ['catalog:read'], expiresAt: '2020-01-01T00:00:00Z' } })).status).toBe(400);
+    expect((await call('listPartnerKeys', { params: { id: partner.id } })).body.items).toEqual([]);
+  });
+
+  it('issues a key with named scopes in one transaction that checks the partner (unknown, deleted: 404; disabled: 409)', async () => {
+    const counter = countRequests();
+    const partner = await newPartner();
+    counter.reset();
+    const issued = await call('issuePartnerKey', { params: { id: partner.id }, body: { scopes: ['orders:read'] } });
+    expect(issued.status).toBe(201);
+    expect(counter.commands()).toEqual(['GetItem', 'TransactWriteItems']); // the caller's staff record, then the transaction
+    expect(issued.body).toMatchObject({ partnerId: partner.id, scopes: ['orders:read'], expiresAt: null });
+    expect((await authorize(issued.body.key)).context?.scopes).toBe('orders:read');
+    counter.reset();
+    expect((await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).body.scopes).toEqual(['catalog:read', 'orders:read']);
+    expect(counter.commands()).toEqual(['GetItem', 'GetItem', 'PutItem']); // all of the partner's scopes: read first
+
+    expect((await call('issuePartnerKey', { params: { id: newId() }, body: { scopes: ['orders:read'] } })).status).toBe(404);
+    const disabled = await newPartner();
+    await call('updatePartner', { params: { id: disabled.id }, body: { status: 'disabled' } });
+    const refused = await call('issuePartnerKey', { params: { id: disabled.id }, body: { scopes: ['orders:read', 'shipments:write'] } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe('The partner is disabled');
+    const deleted = await newPartner();
+    expect((await call('deletePartner', { params: { id: deleted.id } })).status).toBe(204);
+    expect((await call('issuePartnerKey', { params: { id: deleted.id }, body: { scopes: ['orders:read'] } })).status).toBe(404);
+    expect((await call('listPartnerKeys', { params: { id: disabled.id } })).body.items).toEqual([]);
   });
 
   it('refuses a revoked key from its next request', async () => {
