@@ -59,7 +59,10 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   partnerListProducts: same(['Query'], 'One Query page of active products.'),
   // audit
   listAuditEntries: same(['Query'], 'One Query page of the entity’s chain (audit table).'),
-  verifyAuditChain: same(['GetItem', 'Query'], 'The chain head (its hash anchors the chain) and the chain pages (one Query for a short chain).'),
+  verifyAuditChain: same(
+    ['Query'],
+    'One strongly consistent Query newest first: the chain head (it sorts after every entry, so it is read first) and up to 200 entries. A longer chain is then paged from its start; a head ahead of the entries read reads on past the last one before it reports a cut-off end.',
+  ),
   // approvals
   getApprovalPolicy: same(['GetItem'], 'The policy is one item (the defaults when absent).'),
   putApprovalPolicy: same(['UpdateItem'], 'One UpdateItem, with or without If-Match (then conditioned on that version); the new version comes back with it.'),

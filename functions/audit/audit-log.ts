@@ -6,11 +6,12 @@ import { chainHash, GENESIS_HASH, type Change } from './audit-entry';
 import {
   appendEntry,
   chainPages,
-  getHead,
+  chainSnapshot,
   queryActorEntries,
   queryDayEntries,
   queryEntityEntries,
   readAppendState,
+  type ChainLink,
   type Page,
   type StoredEntry,
 } from './audit-repository';
@@ -153,16 +154,23 @@ export async function listEntries(query: ListAuditQuery): Promise<{ items: Audit
  * accepted when the entry just before it was due to expire (earlier entries expire earlier). Such a
  * gap is counted in `expired`; the entry after it is checked against its own hash only.
  * The head is read first, so entries appended while this runs do not count as breaks.
+ *
+ * One request for a chain of up to SNAPSHOT_ENTRIES entries: a Query newest first returns the head and
+ * then the entries. A longer chain is paged through from its start after that. A head ahead of the
+ * last entry read — a Query is not isolated from the appending transaction, so the head of an append
+ * may show without its entry, or the tail was cut off — reads on past that entry before it judges.
  */
 export async function verifyChain(entityType: string, entityId: string, nowMs: number = clockNow()): Promise<VerifyResult> {
   const nowSeconds = Math.floor(nowMs / 1000);
   const expiredBy = (expiresAt: number | null | undefined) => typeof expiresAt === 'number' && expiresAt <= nowSeconds;
-  const head = await getHead(entityType, entityId);
+  const snapshot = await chainSnapshot(entityType, entityId);
+  const head = snapshot.head;
   let expected = 1;
   let prevHash = GENESIS_HASH;
   let verified = 0;
   let expired = 0;
-  for await (const links of chainPages(entityType, entityId)) {
+  /** Checks the next links of the chain; the first break, if any. */
+  const walk = (links: readonly ChainLink[]): VerifyResult | undefined => {
     for (const { position, entry } of links) {
       if (position > expected) {
         if (!expiredBy(entry.prevExpiresAt)) return { ok: false, brokenAt: expected, reason: 'missing-entry' };
@@ -182,6 +190,18 @@ export async function verifyChain(entityType: string, entityId: string, nowMs: n
       prevHash = entry.hash;
       expected += 1;
       verified += 1;
+    }
+    return undefined;
+  };
+  const pages: AsyncIterable<ChainLink[]> | Iterable<ChainLink[]> = snapshot.complete ? [snapshot.links] : chainPages(entityType, entityId);
+  for await (const links of pages) {
+    const broken = walk(links);
+    if (broken) return broken;
+  }
+  if (head && head.seq > expected - 1 && !expiredBy(head.expiresAt)) {
+    for await (const links of chainPages(entityType, entityId, expected - 1)) {
+      const broken = walk(links);
+      if (broken) return broken;
     }
   }
   const last = expected - 1;

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/db';
 import { requireEnv } from '../shared/env';
 import { auditKeys, type PrimaryKey } from '../shared/keys';
@@ -150,13 +150,6 @@ export async function appendEntry(entry: StoredEntry, previousSeq: number | unde
   }
 }
 
-export async function getHead(entityType: string, entityId: string): Promise<ChainHead | undefined> {
-  const { Item } = await documentClient.send(
-    new GetCommand({ TableName: auditTableName(), Key: auditKeys.head(entityType, entityId), ConsistentRead: true }),
-  );
-  return Item ? headOf(Item) : undefined;
-}
-
 export interface Page {
   items: StoredEntry[];
   lastKey?: Record<string, unknown>;
@@ -260,8 +253,11 @@ export interface ChainLink {
   entry: StoredEntry;
 }
 
-/** Every entry of an entity in chain order, page by page (strongly consistent): what verify reads. */
-export async function* chainPages(entityType: string, entityId: string): AsyncGenerator<ChainLink[]> {
+/**
+ * Every entry of an entity in chain order, page by page (strongly consistent): what verify reads.
+ * With `afterSeq`, only the entries after that sequence number.
+ */
+export async function* chainPages(entityType: string, entityId: string, afterSeq = 0): AsyncGenerator<ChainLink[]> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const { Items, LastEvaluatedKey } = await documentClient.send(
@@ -270,14 +266,43 @@ export async function* chainPages(entityType: string, entityId: string): AsyncGe
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
         ExpressionAttributeValues: {
           ':pk': auditKeys.entityPartition(entityType, entityId),
-          ':first': auditKeys.firstSeqSortKey(),
+          ':first': afterSeq === 0 ? auditKeys.firstSeqSortKey() : auditKeys.seqSortKey(afterSeq + 1),
           ':last': auditKeys.lastSeqSortKey(),
         },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
     );
-    yield (Items ?? []).map((item) => ({ position: Number(item.sk), entry: entryOf(item) }));
+    yield (Items ?? []).map(linkOf);
     startKey = LastEvaluatedKey;
   } while (startKey);
+}
+
+const linkOf = (item: Record<string, unknown>): ChainLink => ({ position: Number(item.sk), entry: entryOf(item) });
+
+/** The most entries the one Query of chainSnapshot returns; a longer chain is paged through from its start. */
+export const SNAPSHOT_ENTRIES = 200;
+
+/**
+ * The chain head and, for a chain of up to SNAPSHOT_ENTRIES entries, all of them in chain order: one
+ * strongly consistent Query of the entity's partition, newest first. `HEAD` sorts after every
+ * sequence number, so it is read first, and an entry appended while the Query runs sorts above where
+ * it has already passed. `complete` is false for a longer chain (or a page DynamoDB cut at 1 MB): then
+ * `links` is empty and its entries are for chainPages.
+ */
+export async function chainSnapshot(entityType: string, entityId: string): Promise<{ head?: ChainHead; links: ChainLink[]; complete: boolean }> {
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: auditTableName(),
+      KeyConditionExpression: 'pk = :pk AND sk >= :first',
+      ExpressionAttributeValues: { ':pk': auditKeys.entityPartition(entityType, entityId), ':first': auditKeys.firstSeqSortKey() },
+      ConsistentRead: true,
+      ScanIndexForward: false,
+      Limit: SNAPSHOT_ENTRIES + 1,
+    }),
+  );
+  const headItem = Items[0]?.sk === auditKeys.head(entityType, entityId).sk ? Items[0] : undefined;
+  const head = headItem ? headOf(headItem) : undefined;
+  if (LastEvaluatedKey) return { ...(head ? { head } : {}), links: [], complete: false };
+  return { ...(head ? { head } : {}), links: Items.slice(headItem ? 1 : 0).reverse().map(linkOf), complete: true };
 }

@@ -14,6 +14,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { changeOf } from '../../functions/audit/audit-entry';
 import { recordChange, verifyChain } from '../../functions/audit/audit-log';
+import { SNAPSHOT_ENTRIES } from '../../functions/audit/audit-repository';
 import { handler as consumer } from '../../functions/audit/consumer';
 import { handler as auditHandler } from '../../functions/audit/handler';
 import { auditRoutes } from '../../functions/audit/routes';
@@ -25,6 +26,7 @@ import { SINGLE_TABLE } from '../../lib/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { createStreamPoller, type FailureMessage, type StreamPoller } from '../../local/stream-poller';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
+import { countRequests } from '../support/request-counter';
 import { createStaff } from '../support/staff';
 
 /**
@@ -307,8 +309,41 @@ describe('tamper evidence', () => {
   it('the last entry deleted → the chain head still names it', async () => {
     const id = await chain();
     await client.send(new DeleteItemCommand({ TableName: AUDIT_TABLE_NAME, Key: entryKey(id, 4) }));
+    const counter = countRequests();
+    counter.reset();
     await expect(verifyChain('product', id)).resolves.toEqual({ ok: false, brokenAt: 4, reason: 'missing-entry' });
+    // The head ahead of the entries read: read on past the last one (an append may have landed) before judging.
+    expect(counter.commands()).toEqual(['Query', 'Query']);
   });
+
+  it('a short chain is one Query (head and entries, newest first); a longer one is paged from its start after it', async () => {
+    const counter = countRequests();
+    const id = await chain();
+    counter.reset();
+    await expect(verifyChain('product', id)).resolves.toMatchObject({ ok: true, entries: 4 });
+    expect(counter.commands()).toEqual(['Query']);
+
+    const long = newId();
+    const versions = Array.from({ length: SNAPSHOT_ENTRIES + 3 }, (_, i) => productItem(long, { name: `Mug ${i + 1}`, status: 'draft', version: i + 1, ...stampOf('staff:tester') }));
+    const records = versions.map((v, i) => (i === 0 ? streamRecord('INSERT', undefined, v) : streamRecord('MODIFY', versions[i - 1], v)));
+    expect((await invoke(records)).batchItemFailures).toEqual([]);
+    counter.reset();
+    await expect(verifyChain('product', long)).resolves.toMatchObject({ ok: true, entries: SNAPSHOT_ENTRIES + 3 });
+    expect(counter.commands()[0]).toBe('Query');
+    expect(counter.commands().every((c) => c === 'Query')).toBe(true);
+    await client.send(
+      new UpdateItemCommand({
+        TableName: AUDIT_TABLE_NAME,
+        Key: entryKey(long, 3),
+        UpdateExpression: 'SET actor = :someone',
+        ExpressionAttributeValues: marshall({ ':someone': 'staff:someone-else' }),
+      }),
+    );
+    await expect(verifyChain('product', long)).resolves.toEqual({ ok: false, brokenAt: 3, reason: 'hash-mismatch' });
+    await client.send(new DeleteItemCommand({ TableName: AUDIT_TABLE_NAME, Key: entryKey(long, SNAPSHOT_ENTRIES + 3) }));
+    await client.send(new DeleteItemCommand({ TableName: AUDIT_TABLE_NAME, Key: entryKey(long, 3) }));
+    await expect(verifyChain('product', long)).resolves.toEqual({ ok: false, brokenAt: 3, reason: 'missing-entry' });
+  }, 60_000);
 
   it('the verify route answers the same over HTTP', async () => {
     const id = await chain();
