@@ -1,13 +1,15 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { requireEnv } from '../shared/env';
+import { s3Address } from './s3-address';
 
 /**
  * Presigned GET URLs for the exports module without the S3 client: the module only signs download
- * links (the worker, which uploads, has the client), and the client would add about a fifth to the
- * module's bundle. The AWS SDK's own S3 presigner (SigV4, S3 rules) signs a path-style request for the
- * endpoint the S3 client would use: AWS_ENDPOINT_URL_S3 when set (locally s3rver), else the region's.
- * Credentials are the function's, from the environment Lambda sets (locally the runtime's).
+ * links, and the client would add about a fifth to the module's bundle (the worker, which uploads,
+ * does without it too: object-store.ts). The AWS SDK's own S3 presigner (SigV4, S3 rules) signs a
+ * path-style request for the endpoint of s3-address.ts: AWS_ENDPOINT_URL_S3 when set (locally
+ * s3rver), else the region's. Credentials are the function's, from the environment Lambda sets
+ * (locally the runtime's).
  */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 
@@ -54,8 +56,7 @@ function signer(): S3RequestPresigner {
 
 /** A presigned GET of `bucket/key`, valid for `expiresIn` seconds. */
 export async function presignGet(bucket: string, key: string, expiresIn: number): Promise<string> {
-  const endpoint = new URL(process.env.AWS_ENDPOINT_URL_S3 || `https://s3.${requireEnv('AWS_REGION')}.amazonaws.com`);
-  const path = `${endpoint.pathname.replace(/\/$/, '')}/${[bucket, ...key.split('/')].map(encodeURIComponent).join('/')}`;
+  const { endpoint, path, url } = s3Address(bucket, key);
   const signed = await signer().presign(
     {
       method: 'GET',
@@ -72,5 +73,5 @@ export async function presignGet(bucket: string, key: string, expiresIn: number)
     .flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v]) : value === null ? [[name]] : [[name, value]]))
     .map((pair) => pair.map((part) => encodeURIComponent(part!).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('='))
     .join('&');
-  return `${endpoint.protocol}//${endpoint.host}${path}?${query}`;
+  return `${url}?${query}`;
 }
