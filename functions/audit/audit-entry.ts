@@ -141,8 +141,13 @@ export function chainHash(prevHash: string, entry: EntryContent): string {
 // ---------------------------------------------------------------------------------------------
 // Changed fields
 
-/** Attributes that record how an item is stored or who wrote it, not what it is: never listed as changes. */
-const BOOKKEEPING_FIELDS = new Set(['pk', 'sk', 'entityType', 'version', 'updatedAt', 'updatedBy', 'requestId', 'sourceIp']);
+/**
+ * Attributes that record how an item is stored or who wrote it, not what it is: never listed as
+ * changes. `history` is an order's embedded list of its transitions, which the audit entry of each
+ * transition already states (status before and after, actor, time); listing it would copy the whole
+ * list into every entry.
+ */
+const BOOKKEEPING_FIELDS = new Set(['pk', 'sk', 'entityType', 'version', 'updatedAt', 'updatedBy', 'requestId', 'sourceIp', 'history']);
 const INDEX_KEY_FIELD = /^gsi\d+(pk|sk)$/;
 
 export function isBookkeepingField(field: string): boolean {

@@ -3,7 +3,7 @@ import { POLICY_ACTION } from '../approvals/policy-repository';
 import { cachedApprovalSteps } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { historyEvent, explainOrderRace } from '../orders/order-state';
-import { findOrder, ORDER_ACTION, orderEventPut, orderUpdate } from '../orders/order-repository';
+import { findOrder, ORDER_ACTION, orderUpdate } from '../orders/order-repository';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
@@ -68,14 +68,13 @@ export async function recordPayment(
         orderUpdate(
           orderId,
           {
-            ...(settles ? { status: 'paid' as const } : {}),
+            ...(settles ? { status: 'paid' as const, event: historyEvent('pending_payment', 'paid', ctx) } : {}),
             increment: { paidAmount: amount, outstanding: -amount, refundable: amount },
             fromStatuses: ['pending_payment'],
             expectedVersion: order.version,
           },
           ctx,
         ),
-        ...(settles ? [orderEventPut(historyEvent(orderId, 'pending_payment', 'paid', ctx), ctx)] : []),
         paymentPut(payment, ctx),
         ...postingActions(posting, ctx),
       ]);

@@ -1,6 +1,6 @@
 import { shipStock } from '../catalog/stock-repository';
 import { explainOrderRace, historyEvent, readForTransition } from '../orders/order-state';
-import { ORDER_ACTION, orderEventPut, orderUpdate } from '../orders/order-repository';
+import { ORDER_ACTION, orderUpdate } from '../orders/order-repository';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
@@ -64,8 +64,11 @@ export async function createShipment(
     sourceIp: ctx.sourceIp,
   };
   const actions: NamedAction[] = [
-    orderUpdate(orderId, { status: 'shipped', set: { shipmentId: shipment.id }, fromStatuses: [order.status], expectedVersion: order.version }, ctx),
-    orderEventPut(historyEvent(orderId, order.status, 'shipped', ctx), ctx),
+    orderUpdate(
+      orderId,
+      { status: 'shipped', set: { shipmentId: shipment.id }, fromStatuses: [order.status], expectedVersion: order.version, event: historyEvent(order.status, 'shipped', ctx) },
+      ctx,
+    ),
     shipmentPut(shipment),
     ...order.lines.map((line) => shipStock(line, ctx)),
     ...(input.carrierPartnerId === undefined ? [] : [activePartnerCheck(input.carrierPartnerId)]),
@@ -124,10 +127,7 @@ export async function recordTrackingEvent(
         trackingUpdate(shipmentId, event, carrierPartnerId, ctx),
         trackingEventPut(event, ctx),
         ...(shipment
-          ? [
-              orderUpdate(shipment.orderId, { status: 'delivered', fromStatuses: ['shipped'] }, ctx),
-              orderEventPut(historyEvent(shipment.orderId, 'shipped', 'delivered', ctx), ctx),
-            ]
+          ? [orderUpdate(shipment.orderId, { status: 'delivered', fromStatuses: ['shipped'], event: historyEvent('shipped', 'delivered', ctx) }, ctx)]
           : []),
       ]);
     } catch (error) {

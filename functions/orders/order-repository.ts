@@ -1,5 +1,5 @@
 import { tableName } from '../shared/db';
-import { getRecord, queryPage } from '../shared/item-repository';
+import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
 import { GSI1, GSI2, GSI3, orderKeys } from '../shared/keys';
 import type { Money } from '../shared/money';
 import type { NamedAction } from '../shared/transaction-repository';
@@ -12,7 +12,9 @@ import type { OrderStatus } from './schemas';
  * one GetItem reads the whole order. Money is stored as flat integers in the order's currency —
  * `total`, `paidAmount`, `outstanding` (= total − paid), `refundedAmount`, `refundable`
  * (= paid − refunded) — so conditions such as `refundable >= :amount` need no arithmetic.
- * History events, payments and refunds are items in the order's partition.
+ * Its history (a handful of transitions, at most one per state) is embedded too and appended by the
+ * same update that moves the status, so a transition needs no second item and one UpdateItem can
+ * both make it and answer with the order. Payments and refunds are items in the order's partition.
  */
 export interface OrderLineRecord {
   productId: string;
@@ -36,6 +38,8 @@ export interface OrderRecord {
   refundable: number;
   shipmentId?: string;
   cancelReason?: string;
+  /** Every transition, oldest first (missing only on items written before history was embedded). */
+  history?: OrderHistoryRecord[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -45,9 +49,7 @@ export interface OrderRecord {
 }
 
 /** One transition of the order's status, with who made it and when. */
-export interface OrderEventRecord {
-  id: string;
-  orderId: string;
+export interface OrderHistoryRecord {
   from: OrderStatus | null;
   to: OrderStatus;
   actor: string;
@@ -82,19 +84,6 @@ export function orderPut(order: OrderRecord): NamedAction {
   };
 }
 
-export function orderEventPut(event: OrderEventRecord, ctx: WriteContext): NamedAction {
-  return {
-    name: 'history',
-    action: {
-      Put: {
-        TableName: tableName(),
-        Item: { ...orderKeys.event(event.orderId, event.at, event.id), entityType: 'order_event', ...event, ...stampOf(ctx) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  };
-}
-
 export interface OrderChange {
   /** New status (moves the order to that status list too). */
   status?: OrderStatus;
@@ -107,19 +96,19 @@ export interface OrderChange {
   expectedVersion?: number;
   /** Further condition, with its own `#names` and `:values`. */
   condition?: { expression: string; names?: Record<string, string>; values: Record<string, unknown> };
+  /** The history entry of a status move, appended in the same update. */
+  event?: OrderHistoryRecord;
 }
 
-/**
- * A conditional update of the order for a transaction: stamps it, bumps its version and, on a lost
- * condition, returns the order as DynamoDB saw it (ALL_OLD) so the caller can name the state it is in.
- */
-export function orderUpdate(orderId: string, change: OrderChange, ctx: WriteContext): NamedAction {
+/** The update expression and condition of an order change: stamped, version bumped, history appended. */
+function orderChangeParts(change: OrderChange, ctx: WriteContext) {
   const set: Record<string, unknown> = { ...stampOf(ctx), ...change.set };
   if (change.status) {
     set.status = change.status;
     set.gsi1pk = orderKeys.byStatusPartition(change.status);
   }
-  const update = buildUpdate({ set, increment: { version: 1, ...change.increment } });
+  const append: Record<string, unknown[]> = change.event ? { history: [change.event] } : {};
+  const update = buildUpdate({ set, increment: { version: 1, ...change.increment }, append });
   const conditions = ['attribute_exists(pk)'];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -139,19 +128,38 @@ export function orderUpdate(orderId: string, change: OrderChange, ctx: WriteCont
     Object.assign(values, change.condition.values);
   }
   return {
+    UpdateExpression: update.UpdateExpression,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...names },
+    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
+  };
+}
+
+/**
+ * A conditional update of the order for a transaction: on a lost condition DynamoDB returns the order
+ * as it saw it (ALL_OLD), so the caller can name the state it is in.
+ */
+export function orderUpdate(orderId: string, change: OrderChange, ctx: WriteContext): NamedAction {
+  return {
     name: ORDER_ACTION,
     action: {
       Update: {
         TableName: tableName(),
         Key: orderKeys.byId(orderId),
-        UpdateExpression: update.UpdateExpression,
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...names },
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
+        ...orderChangeParts(change, ctx),
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
   };
+}
+
+/**
+ * The same change as one UpdateItem, for a transition that writes nothing but the order: answers with
+ * the order after it, or throws ConditionFailed carrying the order as DynamoDB saw it (none: absent).
+ */
+export function updateOrder(orderId: string, change: OrderChange, ctx: WriteContext): Promise<OrderRecord> {
+  const { ConditionExpression, ...update } = orderChangeParts(change, ctx);
+  return updateRecord<OrderRecord>(orderKeys.byId(orderId), update, ConditionExpression);
 }
 
 export type OrderList = { by: 'status'; status: OrderStatus } | { by: 'customer'; customerId: string } | { by: 'partner'; partnerId: string };
@@ -185,15 +193,4 @@ export function queryOrders(list: OrderList, range: { from?: string; to?: string
         startKey,
       });
   }
-}
-
-/** The order's history, oldest first (one Query; an order has a handful of transitions). */
-export async function queryOrderHistory(orderId: string): Promise<OrderEventRecord[]> {
-  const page = await queryPage<OrderEventRecord>({
-    partition: orderKeys.partition(orderId),
-    sortPrefix: orderKeys.eventPrefix(),
-    limit: 100,
-    descending: false,
-  });
-  return page.items;
 }

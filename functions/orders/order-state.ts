@@ -1,15 +1,14 @@
 import { conflict, notFound, preconditionFailed } from '../shared/errors';
-import { newId } from '../shared/ids';
 import type { Money } from '../shared/money';
 import type { TransactionCancelled } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
 import { assertTransition, illegalTransition, sourcesOf } from './lifecycle';
-import { findOrder, ORDER_ACTION, type OrderEventRecord, type OrderRecord } from './order-repository';
+import { findOrder, ORDER_ACTION, type OrderHistoryRecord, type OrderRecord } from './order-repository';
 import type { Order, OrderStatus } from './schemas';
 
 /**
  * What every module that moves an order needs (orders, payments, shipments): the order's view, its
- * history events, the read before a transition and the explanation of a lost race.
+ * history entries, the read before a transition and the explanation of a lost race.
  */
 
 const money = (amount: number, currency: Money['currency']): Money => ({ amount, currency });
@@ -36,9 +35,9 @@ export function toOrder(record: OrderRecord): Order {
   };
 }
 
-/** A history event of a transition made in `ctx`. */
-export function historyEvent(orderId: string, from: OrderStatus | null, to: OrderStatus, ctx: WriteContext, reason?: string): OrderEventRecord {
-  return { id: newId(), orderId, from, to, actor: ctx.actor, at: ctx.at, ...(reason === undefined ? {} : { reason }) };
+/** The history entry of a transition made in `ctx`. */
+export function historyEvent(from: OrderStatus | null, to: OrderStatus, ctx: WriteContext, reason?: string): OrderHistoryRecord {
+  return { from, to, actor: ctx.actor, at: ctx.at, ...(reason === undefined ? {} : { reason }) };
 }
 
 /** The order as read, checked against the caller's If-Match and the transition wanted. */
@@ -67,5 +66,19 @@ export function explainOrderRace(error: TransactionCancelled, read: OrderRecord,
 /** The order after a transition applied in `ctx` (what the transaction wrote). */
 export function transitioned(order: OrderRecord, to: OrderStatus, ctx: WriteContext, set: Partial<OrderRecord> = {}): OrderRecord {
   return { ...order, ...set, status: to, version: order.version + 1, updatedAt: ctx.at, updatedBy: ctx.actor };
+}
+
+/**
+ * Why a conditional move of the order to `to` failed, from the order DynamoDB returned: in the order
+ * the read-first commands answer — gone (404), not at the caller's If-Match (412), in a state the move
+ * cannot start from (409, named).
+ */
+export function explainRefusedMove(current: Record<string, unknown> | undefined, to: OrderStatus, expectedVersion: number | undefined): Error {
+  if (!current) return notFound('Order');
+  if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    return preconditionFailed(`The order is at version ${String(current.version)}, not ${expectedVersion}`);
+  }
+  if (!sourcesOf(to).includes(current.status as OrderStatus)) return illegalTransition(String(current.status), to);
+  return conflict('The order changed while this request ran; read it again and retry');
 }
 

@@ -1,5 +1,6 @@
 import type { ProductRecord } from '../catalog/product-repository';
 import { productAction, releaseStock, reserveStock } from '../catalog/stock-repository';
+import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest, conflict, HttpProblem, notFound, type FieldError } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
@@ -8,14 +9,14 @@ import type { Money } from '../shared/money';
 import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
 import { liveCustomerCheck } from './customer-repository';
-import { explainOrderRace, historyEvent, readForTransition, toOrder, transitioned } from './order-state';
+import { explainOrderRace, explainRefusedMove, historyEvent, readForTransition, toOrder, transitioned } from './order-state';
+import { sourcesOf } from './lifecycle';
 import {
   findOrder,
-  orderEventPut,
   orderPut,
   orderUpdate,
-  queryOrderHistory,
   queryOrders,
+  updateOrder,
   type OrderLineRecord,
   type OrderList,
   type OrderRecord,
@@ -147,6 +148,7 @@ export async function placeOrder(
         createdAt: ctx.at,
         updatedAt: ctx.at,
         updatedBy: ctx.actor,
+        history: [historyEvent(null, 'pending_payment', ctx)],
         requestId: ctx.requestId,
         sourceIp: ctx.sourceIp,
       };
@@ -155,7 +157,6 @@ export async function placeOrder(
         await transactWrite([
           ...record(response),
           orderPut(order),
-          orderEventPut(historyEvent(order.id, null, 'pending_payment', ctx), ctx),
           ...lines.map((line) => reserveStock(line, ctx, products.get(line.productId)!.version)),
           liveCustomerCheck(input.customerId),
         ]);
@@ -222,29 +223,33 @@ export async function listOrders(input: ListOrdersInput, cursorScope: string) {
   return { items: page.items.map(toOrder), nextCursor: encodeCursor(page.lastKey, binding) };
 }
 
-/** Every transition of the order, oldest first. An order always has its creation event, so none → 404. */
+/** Every transition of the order, oldest first: one GetItem (the history is embedded in the order). */
 export async function getOrderHistory(id: string): Promise<{ items: OrderHistoryEntry[] }> {
-  const events = await queryOrderHistory(id);
-  if (events.length === 0) throw notFound('Order');
-  return { items: events.map(({ from, to, actor, at, reason }) => ({ from, to, actor, at, ...(reason === undefined ? {} : { reason }) })) };
+  const order = await findOrder(id);
+  if (!order) throw notFound('Order');
+  const items = (order.history ?? []).map(({ from, to, actor, at, reason }) => ({ from, to, actor, at, ...(reason === undefined ? {} : { reason }) }));
+  return { items };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Lifecycle commands
 
-/** A plain status move (fulfil, complete): read, then one transaction — the order update on the version read plus its history event. */
+/**
+ * A plain status move (fulfil, complete): ONE conditional UpdateItem and no read. Each of these
+ * states has a single source state, so the history entry is known up front; the update appends it,
+ * checks the source state and the caller's If-Match, and answers with the order after it. On a failed
+ * condition the order DynamoDB returns says 404, 412 or 409.
+ */
 async function moveOrder(id: string, to: OrderStatus, expectedVersion: number | undefined, ctx: WriteContext): Promise<Order> {
-  const order = await readForTransition(id, to, expectedVersion);
+  const [from, ...others] = sourcesOf(to);
+  if (from === undefined || others.length > 0) throw new Error(`A move to ${to} must have exactly one source state`);
   try {
-    await transactWrite([
-      orderUpdate(order.id, { status: to, fromStatuses: [order.status], expectedVersion: order.version }, ctx),
-      orderEventPut(historyEvent(order.id, order.status, to, ctx), ctx),
-    ]);
+    const change = { status: to, fromStatuses: [from], expectedVersion, event: historyEvent(from, to, ctx) };
+    return toOrder(await updateOrder(id, change, ctx));
   } catch (error) {
-    if (error instanceof TransactionCancelled) throw explainOrderRace(error, order, to) ?? error;
+    if (error instanceof ConditionFailed) throw explainRefusedMove(error.current, to, expectedVersion);
     throw error;
   }
-  return toOrder(transitioned(order, to, ctx));
 }
 
 export const fulfilOrder = (id: string, expectedVersion: number | undefined, ctx: WriteContext) => moveOrder(id, 'fulfilling', expectedVersion, ctx);
@@ -252,13 +257,16 @@ export const completeOrder = (id: string, expectedVersion: number | undefined, c
 
 /**
  * Cancels an order and gives its reserved stock back: read (the lines say what to release), then one
- * transaction — order update on the version read, history event, one release per line.
+ * transaction — order update on the version read (with its history entry), one release per line.
  */
 export async function cancelOrder(id: string, reason: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<Order> {
   const order = await readForTransition(id, 'cancelled', expectedVersion);
   const actions: NamedAction[] = [
-    orderUpdate(order.id, { status: 'cancelled', set: { cancelReason: reason }, fromStatuses: [order.status], expectedVersion: order.version }, ctx),
-    orderEventPut(historyEvent(order.id, order.status, 'cancelled', ctx, reason), ctx),
+    orderUpdate(
+      order.id,
+      { status: 'cancelled', set: { cancelReason: reason }, fromStatuses: [order.status], expectedVersion: order.version, event: historyEvent(order.status, 'cancelled', ctx, reason) },
+      ctx,
+    ),
     ...order.lines.map((line) => releaseStock(line, ctx)),
   ];
   try {

@@ -7,7 +7,6 @@ export type EntityType =
   | 'stock_adjustment'
   | 'customer'
   | 'order'
-  | 'order_event'
   | 'payment'
   | 'refund'
   | 'ledger_entry'
@@ -108,13 +107,12 @@ export const customerKeys = {
 };
 
 /**
- * An order is one item (lines embedded) plus, in its partition, its history events, payments and
+ * An order is one item (lines and history embedded) plus, in its partition, its payments and
  * refunds. Three lists: by status (gsi1), by customer (gsi2) and by partner (gsi3, sparse), each
  * newest first with an optional creation-time range.
  */
 export const orderKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
-  partition: (id: string) => `ORDER#${id}`,
   byStatus: (status: string, createdAt: string, id: string) => ({ gsi1pk: `ORDER_STATUS#${status}`, gsi1sk: `${createdAt}#${id}` }),
   byStatusPartition: (status: string) => `ORDER_STATUS#${status}`,
   byStatusRange: (from?: string, to?: string) => timeRange('', from, to),
@@ -130,8 +128,6 @@ export const orderKeys = {
   byPartnerPartition: (partnerId: string) => `PARTNER#${partnerId}`,
   /** Range within a customer's or partner's list (their sort keys start with `ORDER#`). */
   ownedRange: (from?: string, to?: string) => timeRange('ORDER#', from, to),
-  event: (orderId: string, at: string, eventId: string): PrimaryKey => ({ pk: `ORDER#${orderId}`, sk: `EVENT#${at}#${eventId}` }),
-  eventPrefix: () => 'EVENT#',
   payment: (orderId: string, paymentId: string): PrimaryKey => ({ pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` }),
   refund: (orderId: string, refundId: string): PrimaryKey => ({ pk: `ORDER#${orderId}`, sk: `REFUND#${refundId}` }),
 };

@@ -12,6 +12,8 @@ export function buildUpdate(options: {
   set?: Record<string, unknown>;
   remove?: string[];
   increment?: Record<string, number>;
+  /** Elements to add at the end of a list attribute (created when missing). */
+  append?: Record<string, unknown[]>;
 }): UpdateParts {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -28,6 +30,13 @@ export function buildUpdate(options: {
     names[`#f${i}`] = field;
     values[`:v${i}`] = by;
     setParts.push(`#f${i} = #f${i} + :v${i}`);
+    i++;
+  }
+  for (const [field, elements] of Object.entries(options.append ?? {})) {
+    names[`#f${i}`] = field;
+    values[`:v${i}`] = elements;
+    values[':emptyList'] = [];
+    setParts.push(`#f${i} = list_append(if_not_exists(#f${i}, :emptyList), :v${i})`);
     i++;
   }
   const removeParts: string[] = [];

@@ -203,15 +203,16 @@ describe('a scripted workload is audited, one entry per change', () => {
     // (idempotency records and unique claims are derived: never audited):
     //   customer           → customer create
     //   stock adjustment   → product update (stock counters), stock_adjustment create
-    //   order (staff)      → order create, order_event create, product update (reserved)
+    //   order (staff)      → order create, product update (reserved)
     //   order (partner)    → the same, by partner:<id>
-    //   payment (in full)  → order transition (paid), order_event create, payment create, 2 ledger_entry creates, 2 ledger_balance changes
+    //   payment (in full)  → order transition (paid), payment create, 2 ledger_entry creates, 2 ledger_balance changes
     //   refund 50.00       → order update, refund create, 2 ledger_entry creates, 2 ledger_balance changes
     //   refund 120.00      → approval create only (202: nothing else changes while it waits)
     //   workflow, step     → approval update (the step opens), by system:approvals
     //   approve (finance2) → approval transition (approved)
     //   workflow, apply    → approval update (appliedAt), order update, refund create, 2 ledger_entry creates, 2 ledger_balance changes, all system:approvals
-    //   cancel (partner's) → order transition (cancelled), order_event create, product update (reserved released)
+    //   cancel (partner's) → order transition (cancelled), product update (reserved released)
+    // (An order's history is embedded in the order: its entries are the order's own.)
     const shopId = credentials().partners['demo-shop']!.id;
     const shop = `partner:${shopId}`;
     const [finance, finance2, ops] = [actorOf(FINANCE), actorOf(FINANCE2), actorOf(OPS)];
@@ -230,25 +231,25 @@ describe('a scripted workload is audited, one entry per change', () => {
     const adjustment = await step('stock adjustment', ['product:update', 'stock_adjustment:create'], ops, admin('POST', `/products/${productId}/stock-adjustments`, { delta: 10, reason: 'Goods received' }, OPS), 201);
     const customer = await step('customer', ['customer:create'], adminActor(), admin('POST', '/customers', { name: 'Audit Customer', email: `audit-${randomUUID().slice(0, 8)}@example.com` }), 201);
     const customerId: string = customer.body.id;
-    const staffOrder = await step('staff order', ['order:create', 'order_event:create', 'product:update'], adminActor(), admin('POST', '/orders', { customerId, lines: [{ productId, quantity: 2 }] }), 201);
+    const staffOrder = await step('staff order', ['order:create', 'product:update'], adminActor(), admin('POST', '/orders', { customerId, lines: [{ productId, quantity: 2 }] }), 201);
     const orderId: string = staffOrder.body.id;
     expect(staffOrder.body.total).toEqual(eur(20_000));
     const posting = ['ledger_entry:create', 'ledger_entry:create', 'ledger_balance:*', 'ledger_balance:*'];
-    const payment = await step('payment', ['order:transition', 'order_event:create', 'payment:create', ...posting], finance, admin('POST', `/orders/${orderId}/payments`, { amount: eur(20_000), method: 'card' }, FINANCE), 201);
+    const payment = await step('payment', ['order:transition', 'payment:create', ...posting], finance, admin('POST', `/orders/${orderId}/payments`, { amount: eur(20_000), method: 'card' }, FINANCE), 201);
     expect(payment.body.orderStatus).toBe('paid');
     // Above the 100.00 limit: held for finance. Its workflow starts while the rest of the workload runs.
     const held = await step('refund 120.00', ['approval:create'], finance, admin('POST', `/orders/${orderId}/refunds`, { amount: eur(12_000), reason: 'Broken' }, FINANCE), 202);
     const approvalId: string = held.body.approval.id;
     const partnerOrder = await step(
       'partner order',
-      ['order:create', 'order_event:create', 'product:update'],
+      ['order:create', 'product:update'],
       shop,
       api('POST', '/partner/v1/orders', { apiKey: partnerKey('demo-shop'), body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'Idempotency-Key': randomUUID() } }),
       201,
     );
     const partnerOrderId: string = partnerOrder.body.id;
     const smallRefund = await step('refund 50.00', ['order:update', 'refund:create', ...posting], finance, admin('POST', `/orders/${orderId}/refunds`, { amount: eur(5_000), reason: 'Scratched' }, FINANCE), 201);
-    await step('cancel', ['order:transition', 'order_event:create', 'product:update'], ops, admin('POST', `/orders/${partnerOrderId}/cancel`, { reason: 'Customer changed their mind' }, OPS), 200);
+    await step('cancel', ['order:transition', 'product:update'], ops, admin('POST', `/orders/${partnerOrderId}/cancel`, { reason: 'Customer changed their mind' }, OPS), 200);
     // The workflow opens finance's step (system:approvals), then another finance member approves.
     await waitForEntries('approval', approvalId, 2);
     await step('approve', ['approval:transition'], finance2, admin('POST', `/approvals/${approvalId}/approve`, { comment: 'Checked' }, FINANCE2), 200);
@@ -343,14 +344,18 @@ describe('a scripted workload is audited, one entry per change', () => {
     }
     const of = (name: string, entityType: string) => byRequest.get(requests.find((r) => r.name === name)!.requestId)!.filter((e) => e.entityType === entityType);
 
-    // The children: the stock adjustment, history events, the payment, both refunds, the postings.
+    // The children: the stock adjustment, the payment, both refunds, the postings; and each order transition.
     expect(of('stock adjustment', 'stock_adjustment').map((e) => e.entityId)).toEqual([adjustment.body.id]);
     expect(change(of('stock adjustment', 'stock_adjustment')[0]!, 'delta')).toEqual({ field: 'delta', before: null, after: 10 });
-    const history = (name: string) => of(name, 'order_event').map((e) => [change(e, 'orderId')?.after, change(e, 'from')?.after ?? null, change(e, 'to')?.after]);
-    expect(history('staff order')).toEqual([[orderId, null, 'pending_payment']]);
-    expect(history('partner order')).toEqual([[partnerOrderId, null, 'pending_payment']]);
-    expect(history('payment')).toEqual([[orderId, 'pending_payment', 'paid']]);
-    expect(history('cancel')).toEqual([[partnerOrderId, 'pending_payment', 'cancelled']]);
+    const moves = (name: string) => of(name, 'order').map((e) => [e.entityId, change(e, 'status')?.before ?? null, change(e, 'status')?.after]);
+    expect(moves('staff order')).toEqual([[orderId, null, 'pending_payment']]);
+    expect(moves('partner order')).toEqual([[partnerOrderId, null, 'pending_payment']]);
+    expect(moves('payment')).toEqual([[orderId, 'pending_payment', 'paid']]);
+    expect(moves('cancel')).toEqual([[partnerOrderId, 'pending_payment', 'cancelled']]);
+    // The embedded history is not copied into the log: the entry already says what moved, who, when.
+    for (const name of ['staff order', 'partner order', 'payment', 'cancel']) {
+      expect(of(name, 'order').flatMap((e) => e.changes.map((c) => c.field))).not.toContain('history');
+    }
     expect(of('payment', 'payment').map((e) => [e.entityId, change(e, 'amount')?.after])).toEqual([[payment.body.id, eur(20_000)]]);
     expect(of('refund 50.00', 'refund').map((e) => [e.entityId, change(e, 'amount')?.after])).toEqual([[smallRefund.body.id, eur(5_000)]]);
     const approvedRefund = of('workflow: apply', 'refund');

@@ -241,6 +241,9 @@ describe('lifecycle', () => {
     expect(early.body).toMatchObject({ type: expect.stringContaining('illegal-transition'), detail: 'The order is pending_payment: only an order that is paid can be fulfilled' });
     expect((await asStaff(ops, 'completeOrder', { params: { id: placed.id } })).body.detail).toContain('pending_payment');
     await payInFull(admin, placed);
+    const stale = await asStaff(ops, 'fulfilOrder', { params: { id: placed.id }, headers: { 'if-match': '"1"' } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.detail).toBe('The order is at version 2, not 1');
     const fulfilling = await asStaff(ops, 'fulfilOrder', { params: { id: placed.id }, headers: { 'if-match': '"2"' } });
     expect(fulfilling.status).toBe(200);
     expect(fulfilling.body).toMatchObject({ status: 'fulfilling', version: 3 });

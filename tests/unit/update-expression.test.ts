@@ -8,3 +8,12 @@ it('uses placeholders for every name and value and skips undefined values', () =
     ExpressionAttributeValues: { ':v0': 'x', ':v1': 1 },
   });
 });
+
+it('appends to a list attribute, creating it when the item has none', () => {
+  const parts = buildUpdate({ set: { status: 'paid' }, append: { history: [{ to: 'paid' }] } });
+  expect(parts).toEqual({
+    UpdateExpression: 'SET #f0 = :v0, #f1 = list_append(if_not_exists(#f1, :emptyList), :v1)',
+    ExpressionAttributeNames: { '#f0': 'status', '#f1': 'history' },
+    ExpressionAttributeValues: { ':v0': 'paid', ':v1': [{ to: 'paid' }], ':emptyList': [] },
+  });
+});
