@@ -57,7 +57,7 @@ export async function updateRecord<T>(
 
 export interface PageQuery {
   /** An index, or the table itself (`pk`/`sk`) when omitted. */
-  index?: 'gsi1' | 'gsi2' | 'gsi3';
+  index?: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4';
   partition: string;
   /** Only items whose index sort key starts with this. */
   sortPrefix?: string;

@@ -14,9 +14,7 @@ export type EntityType =
   | 'shipment'
   | 'tracking_event'
   | 'ticket'
-  | 'ticket_event'
   | 'ticket_comment'
-  | 'ticket_due'
   | 'content'
   | 'content_version'
   | 'idempotency'
@@ -40,6 +38,8 @@ export const GSI1 = 'gsi1' as const;
 export const GSI2 = 'gsi2' as const;
 /** Sparse: only items that belong to a partner (their orders) carry gsi3 keys. */
 export const GSI3 = 'gsi3' as const;
+/** Sparse: only active tickets carry gsi4 keys (the due-time list). */
+export const GSI4 = 'gsi4' as const;
 
 /** Live items sort before deleted ones within a list partition, so one Query serves both views. */
 export const LIVE = 'LIVE';
@@ -161,8 +161,9 @@ export const shipmentKeys = {
  *   never has an assignee, every other active state has one);
  * - by customer (gsi2, the customer's partition shared with their orders, `TICKET#` prefix, newest first);
  * - by assignee (gsi3, earliest due first): "my tickets";
- * - overdue: while a ticket is active (open, assigned, in_progress) a copy of it (`sk=DUE`) sits in one
- *   gsi1 partition sorted by due time, so "overdue" is the range below now.
+ * - overdue: while a ticket is active (open, assigned, in_progress) it carries gsi4 keys, one partition
+ *   sorted by due time, so "overdue" is the range below now.
+ * Its history is embedded in the ticket item.
  */
 export const ticketKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `TICKET#${id}`, sk: 'TICKET' }),
@@ -174,14 +175,11 @@ export const ticketKeys = {
   customerSortPrefix: () => 'TICKET#',
   byAssignee: (staffId: string, dueAt: string, id: string) => ({ gsi3pk: `TICKET_ASSIGNEE#${staffId}`, gsi3sk: `${dueAt}#${id}` }),
   byAssigneePartition: (staffId: string) => `TICKET_ASSIGNEE#${staffId}`,
-  /** The active copy of a ticket, in the due-time list. */
-  due: (id: string): PrimaryKey => ({ pk: `TICKET#${id}`, sk: 'DUE' }),
-  dueIndex: (dueAt: string, id: string) => ({ gsi1pk: 'TICKETS_DUE', gsi1sk: `${dueAt}#${id}` }),
+  /** An active ticket's place in the due-time list. */
+  byDue: (dueAt: string, id: string) => ({ gsi4pk: 'TICKETS_DUE', gsi4sk: `${dueAt}#${id}` }),
   duePartition: () => 'TICKETS_DUE',
   /** Due strictly before `at`: every `<dueAt>#<id>` with dueAt < at (an ISO timestamp). */
   dueBefore: (at: string): SortRange => ({ lower: '0', upper: at }),
-  event: (ticketId: string, at: string, eventId: string): PrimaryKey => ({ pk: `TICKET#${ticketId}`, sk: `EVENT#${at}#${eventId}` }),
-  eventPrefix: () => 'EVENT#',
   comment: (ticketId: string, at: string, commentId: string): PrimaryKey => ({ pk: `TICKET#${ticketId}`, sk: `COMMENT#${at}#${commentId}` }),
   commentPrefix: () => 'COMMENT#',
 };

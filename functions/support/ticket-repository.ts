@@ -1,16 +1,18 @@
 import { tableName } from '../shared/db';
-import { getRecord, queryPage } from '../shared/item-repository';
-import { GSI1, GSI2, GSI3, staffKeys, ticketKeys } from '../shared/keys';
+import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
+import { GSI1, GSI2, GSI3, GSI4, staffKeys, ticketKeys } from '../shared/keys';
 import type { NamedAction } from '../shared/transaction-repository';
+import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import { isActive } from './lifecycle';
 import type { CommentVisibility, TicketPriority, TicketStatus } from './schemas';
 
 /**
- * A ticket is one item (entityType `ticket`) written whole on every change (a Put conditioned on the
- * version read), so its index keys always match its state; while it is active a copy (`sk=DUE`,
- * entityType `ticket_due`) is kept in the due-time list in the same transaction. History events and
- * comments are items in the ticket's partition.
+ * A ticket is one item (entityType `ticket`) whose index keys follow its state: status list (gsi1),
+ * customer (gsi2), assignee while active (gsi3), due-time list while active (gsi4). Its history is
+ * embedded (a transition appends an entry in the write that makes it); comments are items in the
+ * ticket's partition. Assign and reopen put the whole item over the version read; start, resolve and
+ * close are one conditional update (see {@link moveTicket}).
  */
 export interface TicketRecord {
   id: string;
@@ -26,6 +28,8 @@ export interface TicketRecord {
   resolution?: string;
   resolvedAt?: string;
   closedAt?: string;
+  /** Every transition, oldest first (missing only on items written before history was embedded). */
+  history?: TicketEventRecord[];
   version: number;
   createdAt: string;
   createdBy: string;
@@ -35,10 +39,8 @@ export interface TicketRecord {
   sourceIp?: string;
 }
 
+/** One transition; its source state is the previous entry's `to` (none for the first). */
 export interface TicketEventRecord {
-  id: string;
-  ticketId: string;
-  from: TicketStatus | null;
   to: TicketStatus;
   actor: string;
   at: string;
@@ -69,6 +71,7 @@ function ticketItem(ticket: TicketRecord): Record<string, unknown> {
     ...ticketKeys.byStatus(ticket.status, ticket.dueAt, ticket.id),
     ...(ticket.customerId ? ticketKeys.byCustomer(ticket.customerId, ticket.createdAt, ticket.id) : {}),
     ...(ticket.assigneeId && isActive(ticket.status) ? ticketKeys.byAssignee(ticket.assigneeId, ticket.dueAt, ticket.id) : {}),
+    ...(isActive(ticket.status) ? ticketKeys.byDue(ticket.dueAt, ticket.id) : {}),
     entityType: 'ticket',
     ...ticket,
   };
@@ -98,27 +101,43 @@ export function ticketPut(ticket: TicketRecord, expectedVersion?: number): Named
   };
 }
 
-/** Keeps the due-time copy in step with the ticket: present (and current) while active, gone otherwise. */
-export function dueWrite(ticket: TicketRecord): NamedAction {
-  const key = ticketKeys.due(ticket.id);
-  if (!isActive(ticket.status)) return { name: 'due', action: { Delete: { TableName: tableName(), Key: key } } };
-  return {
-    name: 'due',
-    action: { Put: { TableName: tableName(), Item: { ...key, ...ticketKeys.dueIndex(ticket.dueAt, ticket.id), entityType: 'ticket_due', ...ticket } } },
-  };
+export interface TicketMove {
+  to: TicketStatus;
+  from: readonly TicketStatus[];
+  expectedVersion?: number;
+  set?: Partial<TicketRecord>;
+  remove?: Array<keyof TicketRecord>;
+  event: TicketEventRecord;
 }
 
-export function ticketEventPut(event: TicketEventRecord, ctx: WriteContext): NamedAction {
-  return {
-    name: 'history',
-    action: {
-      Put: {
-        TableName: tableName(),
-        Item: { ...ticketKeys.event(event.ticketId, event.at, event.id), entityType: 'ticket_event', ...event, ...stampOf(ctx) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
+/**
+ * Moves a ticket whose write touches nothing else, in ONE conditional UpdateItem: the status and its
+ * status-list key, the assignee and due-time list keys dropped when it leaves the active states (the
+ * sort keys stay: the due time does not change), the history entry appended, stamps and version.
+ * Answers with the ticket after the move; a failed condition throws ConditionFailed carrying the
+ * ticket DynamoDB saw.
+ */
+export function moveTicket(id: string, move: TicketMove, ctx: WriteContext): Promise<TicketRecord> {
+  const leaves = !isActive(move.to);
+  const update = buildUpdate({
+    set: { ...stampOf(ctx), ...move.set, status: move.to, gsi1pk: ticketKeys.byStatusPartition(move.to) },
+    remove: [...(move.remove ?? []), ...(leaves ? ['gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk'] : [])],
+    increment: { version: 1 },
+    append: { history: [move.event] },
+  });
+  const values: Record<string, unknown> = {};
+  move.from.forEach((status, i) => (values[`:from${i}`] = status));
+  const condition = `attribute_exists(pk) AND #currentStatus IN (${move.from.map((_, i) => `:from${i}`).join(', ')})`;
+  return updateRecord<TicketRecord>(
+    ticketKeys.byId(id),
+    {
+      UpdateExpression: update.UpdateExpression,
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#currentStatus': 'status' },
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...values },
     },
-  };
+    condition,
+    move.expectedVersion,
+  );
 }
 
 export function commentPut(comment: TicketCommentRecord, ctx: WriteContext): NamedAction {
@@ -190,7 +209,7 @@ export function queryTickets(list: TicketList, limit: number, startKey?: Record<
       return queryPage<TicketRecord>({ index: GSI3, partition: ticketKeys.byAssigneePartition(list.staffId), limit, startKey, descending: false });
     case 'overdue':
       return queryPage<TicketRecord>({
-        index: GSI1,
+        index: GSI4,
         partition: ticketKeys.duePartition(),
         sortRange: ticketKeys.dueBefore(list.now),
         limit,
@@ -198,12 +217,6 @@ export function queryTickets(list: TicketList, limit: number, startKey?: Record<
         descending: false,
       });
   }
-}
-
-/** The ticket's history, oldest first (one Query). */
-export async function queryTicketHistory(ticketId: string): Promise<TicketEventRecord[]> {
-  const page = await queryPage<TicketEventRecord>({ partition: ticketKeys.partition(ticketId), sortPrefix: ticketKeys.eventPrefix(), limit: 1000, descending: false });
-  return page.items;
 }
 
 /** A page of the ticket's comments, oldest first. */

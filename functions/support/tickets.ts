@@ -4,25 +4,25 @@ import { getCustomRoleGrants, getStaffAccess } from '../shared/auth/staff-access
 import { grants, grantsOfRoles, isBuiltInRole } from '../shared/auth/permissions';
 import { nowIso } from '../shared/clock';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
+import { ConditionFailed } from '../shared/conditional';
 import { badRequest, conflict, notFound, preconditionFailed } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
 import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import { creationStampOf, type WriteContext } from '../shared/write-context';
-import { assertCanRun, canRun, dueAtOf, illegalTransition, isOverdue, targetOf, type TicketCommand } from './lifecycle';
+import { canRun, dueAtOf, illegalTransition, isOverdue, targetOf, TICKET_COMMANDS, type TicketCommand } from './lifecycle';
 import {
   activeStaffCheck,
   ASSIGNEE_ACTION,
   commentPut,
-  dueWrite,
   findTicket,
+  moveTicket,
   queryTicketComments,
-  queryTicketHistory,
   queryTickets,
   TICKET_ACTION,
-  ticketEventPut,
   ticketOpenCheck,
   ticketPut,
+  type TicketEventRecord,
   type TicketCommentRecord,
   type TicketList,
   type TicketRecord,
@@ -32,7 +32,7 @@ import type { CommentVisibility, CreateTicketInput, Ticket, TicketComment, Ticke
 /** Support ticket use cases: filing (staff or partner), reading, lists, the lifecycle and comments. */
 
 export function toTicket(record: TicketRecord, now = nowIso()): Ticket {
-  const { requestId: _r, sourceIp: _s, ...rest } = record;
+  const { requestId: _r, sourceIp: _s, history: _h, ...rest } = record;
   return { ...rest, overdue: isOverdue(record, now) };
 }
 
@@ -65,8 +65,8 @@ async function linkedOrder(input: CreateTicketInput, origin: TicketOrigin): Prom
 }
 
 /**
- * Files a ticket: `open`, due after the SLA of its priority. One transaction puts the ticket, its
- * due-time copy and its first history event, checks the customer (exists, not deleted) and records
+ * Files a ticket: `open`, due after the SLA of its priority. One transaction puts the ticket (with its
+ * first history entry, in the due-time list), checks the customer (exists, not deleted) and records
  * the idempotency key. A linked order (read first) gives the ticket its customer when none is named.
  */
 export async function createTicket(
@@ -88,6 +88,7 @@ export async function createTicket(
       priority: input.priority,
       status: 'open',
       dueAt: dueAtOf(input.priority, ctx.at),
+      history: [{ to: 'open', actor: ctx.actor, at: ctx.at }],
       version: 1,
       ...creationStampOf(ctx),
     };
@@ -96,8 +97,6 @@ export async function createTicket(
       await transactWrite([
         ...record(response),
         ticketPut(ticket),
-        dueWrite(ticket),
-        ticketEventPut({ id: newId(), ticketId: ticket.id, from: null, to: 'open', actor: ctx.actor, at: ctx.at }, ctx),
         ...(customerId ? [liveCustomerCheck(customerId)] : []),
       ]);
     } catch (error) {
@@ -159,12 +158,14 @@ export async function listTickets(input: ListTicketsInput, callerStaffId: string
   return { items: page.items.map((t) => toTicket(t, now)), nextCursor: encodeCursor(page.lastKey, binding) };
 }
 
+/** Every transition, oldest first: one GetItem (the history is embedded; each entry's source is the previous one's target). */
 export async function getTicketHistory(id: string): Promise<{ items: TicketHistoryEntry[] }> {
-  const events = await queryTicketHistory(id);
-  if (events.length === 0) throw notFound('Ticket');
+  const ticket = await findTicket(id);
+  if (!ticket) throw notFound('Ticket');
+  const history = ticket.history ?? [];
   return {
-    items: events.map(({ from, to, actor, at, assigneeId, reason }) => ({
-      from,
+    items: history.map(({ to, actor, at, assigneeId, reason }, i) => ({
+      from: i === 0 ? null : history[i - 1]!.to,
       to,
       actor,
       at,
@@ -196,55 +197,98 @@ interface Change {
   checks?: NamedAction[];
 }
 
+/** Why a command on a ticket was refused, from the ticket as it is now: in the order a read would answer. */
+function refusal(command: TicketCommand, seen: Record<string, unknown> | undefined, expectedVersion: number | undefined): Error {
+  if (!seen) return notFound('Ticket');
+  if (expectedVersion !== undefined && seen.version !== expectedVersion) {
+    return preconditionFailed(`The ticket is at version ${String(seen.version)}, not ${expectedVersion}`);
+  }
+  if (!canRun(command, seen.status as TicketStatus)) return illegalTransition(String(seen.status), command);
+  return conflict(`The ticket changed while this request ran (now version ${String(seen.version)}); read it again and retry`);
+}
+
+/** A history entry of a transition made in `ctx`. */
+const entryOf = (to: TicketStatus, ctx: WriteContext, extra: Partial<TicketEventRecord> = {}): TicketEventRecord => ({ to, actor: ctx.actor, at: ctx.at, ...extra });
+
 /**
- * Runs a lifecycle command: read, check If-Match and the command's source states, then ONE
- * transaction — the ticket over the version read, its due-time copy, and the history event. A lost
- * race names the state the ticket is in now (409) or asks to retry.
+ * Runs a command that needs the ticket (assign: the assignee is re-checked in the same transaction;
+ * reopen: the new due time depends on the priority): read, check If-Match and the command's source
+ * states, then ONE transaction — the ticket over the version read, with its history entry appended
+ * and its list keys (status, assignee, due time) following its state. A lost race names the state
+ * the ticket is in now (409) or asks to retry.
  */
 async function runCommand(id: string, command: TicketCommand, expectedVersion: number | undefined, ctx: WriteContext, change: (t: TicketRecord) => Change = () => ({})): Promise<Ticket> {
   const current = await findTicket(id);
-  if (!current) throw notFound('Ticket');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    throw preconditionFailed(`The ticket is at version ${current.version}, not ${expectedVersion}`);
-  }
-  assertCanRun(command, current.status);
+  const refused = !current || (expectedVersion !== undefined && current.version !== expectedVersion) || !canRun(command, current.status);
+  if (refused) throw refusal(command, current as Record<string, unknown> | undefined, expectedVersion);
   const { set = {}, remove = [], reason, checks = [] } = change(current);
   const draft: TicketRecord = { ...current, ...set };
   for (const field of remove) delete draft[field];
   const to = targetOf(command, draft);
-  const next: TicketRecord = { ...draft, status: to, version: current.version + 1, updatedAt: ctx.at, updatedBy: ctx.actor, requestId: ctx.requestId, sourceIp: ctx.sourceIp };
+  const entry = entryOf(to, ctx, {
+    ...(command === 'assign' && draft.assigneeId ? { assigneeId: draft.assigneeId } : {}),
+    ...(reason === undefined ? {} : { reason }),
+  });
+  const next: TicketRecord = {
+    ...draft,
+    status: to,
+    history: [...(current.history ?? []), entry],
+    version: current.version + 1,
+    updatedAt: ctx.at,
+    updatedBy: ctx.actor,
+    requestId: ctx.requestId,
+    sourceIp: ctx.sourceIp,
+  };
   try {
-    await transactWrite([
-      ticketPut(next, current.version),
-      dueWrite(next),
-      ticketEventPut(
-        {
-          id: newId(),
-          ticketId: id,
-          from: current.status,
-          to,
-          actor: ctx.actor,
-          at: ctx.at,
-          ...(command === 'assign' && next.assigneeId ? { assigneeId: next.assigneeId } : {}),
-          ...(reason === undefined ? {} : { reason }),
-        },
-        ctx,
-      ),
-      ...checks,
-    ]);
+    await transactWrite([ticketPut(next, current.version), ...checks]);
   } catch (error) {
     if (error instanceof TransactionCancelled) {
       if (error.failed(ASSIGNEE_ACTION)) throw badRequest('The staff member was disabled meanwhile', [{ path: 'body.assigneeId', message: 'The staff member is disabled' }]);
       if (error.failed(TICKET_ACTION)) {
         const seen = error.current(TICKET_ACTION);
-        if (!seen) throw notFound('Ticket');
-        if (!canRun(command, seen.status as TicketStatus)) throw illegalTransition(String(seen.status), command);
-        throw conflict(`The ticket changed while this request ran (version ${String(seen.version)}, not ${current.version}); read it again and retry`);
+        if (seen && canRun(command, seen.status as TicketStatus)) {
+          throw conflict(`The ticket changed while this request ran (version ${String(seen.version)}, not ${current.version}); read it again and retry`);
+        }
+        throw refusal(command, seen, undefined);
       }
     }
     throw error;
   }
   return toTicket(next, ctx.at);
+}
+
+/**
+ * Runs start, resolve or close: ONE conditional UpdateItem and no read. Their target does not depend
+ * on the ticket, nothing else is written (the history entry is appended to the ticket), and the
+ * update answers with the ticket; on a failed condition the ticket DynamoDB returns says 404, 412 or
+ * 409 (docs/decisions.md, "Tickets: five lists on four indexes; start, resolve and close are one request").
+ */
+async function moveCommand(
+  id: string,
+  command: 'start' | 'resolve' | 'close',
+  expectedVersion: number | undefined,
+  ctx: WriteContext,
+  change: { set?: Partial<TicketRecord>; remove?: Array<keyof TicketRecord>; reason?: string } = {},
+): Promise<Ticket> {
+  const to = targetOf(command, {});
+  try {
+    const ticket = await moveTicket(
+      id,
+      {
+        to,
+        from: TICKET_COMMANDS[command].from,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        ...(change.set ? { set: change.set } : {}),
+        ...(change.remove ? { remove: change.remove } : {}),
+        event: entryOf(to, ctx, change.reason === undefined ? {} : { reason: change.reason }),
+      },
+      ctx,
+    );
+    return toTicket(ticket, ctx.at);
+  } catch (error) {
+    if (error instanceof ConditionFailed) throw refusal(command, error.current, expectedVersion);
+    throw error;
+  }
 }
 
 type Version = number | undefined;
@@ -255,18 +299,16 @@ export async function assignTicket(id: string, assigneeId: string, expectedVersi
   return runCommand(id, 'assign', expectedVersion, ctx, () => ({ set: { assigneeId }, checks: [activeStaffCheck(assigneeId)] }));
 }
 
-export const startTicket = (id: string, expectedVersion: Version, ctx: WriteContext) => runCommand(id, 'start', expectedVersion, ctx);
+export const startTicket = (id: string, expectedVersion: Version, ctx: WriteContext) => moveCommand(id, 'start', expectedVersion, ctx);
 
 /** → resolved; records when (the metrics' time to resolution) and, optionally, how. */
 export const resolveTicket = (id: string, resolution: string | undefined, expectedVersion: Version, ctx: WriteContext) =>
-  runCommand(id, 'resolve', expectedVersion, ctx, () => ({
+  moveCommand(id, 'resolve', expectedVersion, ctx, {
     set: { resolvedAt: ctx.at, ...(resolution === undefined ? {} : { resolution }) },
-    ...(resolution === undefined ? { remove: ['resolution'] } : {}),
-    ...(resolution === undefined ? {} : { reason: resolution }),
-  }));
+    ...(resolution === undefined ? { remove: ['resolution'] } : { reason: resolution }),
+  });
 
-export const closeTicket = (id: string, expectedVersion: Version, ctx: WriteContext) =>
-  runCommand(id, 'close', expectedVersion, ctx, () => ({ set: { closedAt: ctx.at } }));
+export const closeTicket = (id: string, expectedVersion: Version, ctx: WriteContext) => moveCommand(id, 'close', expectedVersion, ctx, { set: { closedAt: ctx.at } });
 
 /**
  * Reopens a resolved or closed ticket: back to its assignee (→ assigned) or, with `unassign`, to the

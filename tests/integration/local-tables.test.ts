@@ -13,7 +13,8 @@ import { freePort } from '../../local/ports';
  */
 it('adds the indexes an existing local table lacks when the runtime starts on kept data', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'backoffice-tables-'));
-  const older = { ...SINGLE_TABLE, globalIndexes: SINGLE_TABLE.globalIndexes.filter((i) => i.indexName !== 'gsi3') };
+  // Data kept from before gsi3 and gsi4: two indexes to add, one UpdateTable each.
+  const older = { ...SINGLE_TABLE, globalIndexes: SINGLE_TABLE.globalIndexes.filter((i) => i.indexName === 'gsi1' || i.indexName === 'gsi2') };
   const indexesOf = async (endpoint: string) => {
     const client = localDynamoClient(endpoint);
     try {
@@ -48,6 +49,7 @@ it('adds the indexes an existing local table lacks when the runtime starts on ke
           ['gsi1', 'ACTIVE'],
           ['gsi2', 'ACTIVE'],
           ['gsi3', 'ACTIVE'],
+          ['gsi4', 'ACTIVE'],
         ]);
         // Nothing left to add the next time.
         await ensureTable(client, SINGLE_TABLE, 'Backoffice');

@@ -154,6 +154,18 @@ describe('the lifecycle', () => {
     expect((await run(support, 'startTicket', newId())).status).toBe(404);
   });
 
+  it('answers a stale If-Match with 412 before the state, also when the command makes no read', async () => {
+    const { id } = await ticket(support);
+    await run(support, 'assignTicket', id, { body: { assigneeId: support } });
+    for (const command of ['startTicket', 'resolveTicket', 'closeTicket']) {
+      const headers = { 'if-match': '"1"' };
+      const stale = await run(support, command, id, command === 'resolveTicket' ? { body: {}, headers } : { headers });
+      expect({ command, status: stale.status, detail: stale.body.detail }).toEqual({ command, status: 412, detail: 'The ticket is at version 2, not 1' });
+    }
+    expect((await run(support, 'startTicket', id, { headers: { 'if-match': '"2"' } })).body).toMatchObject({ status: 'in_progress', version: 3 });
+    expect((await run(support, 'getTicket', id)).body).toMatchObject({ status: 'in_progress', version: 3 });
+  });
+
   it('assigns only active staff who work on tickets', async () => {
     const { id } = await ticket(support);
     const notSupport = await run(support, 'assignTicket', id, { body: { assigneeId: finance } });
