@@ -89,7 +89,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   partnerListOrders: same(['Query'], 'One Query page of the partner’s orders index.'),
   partnerGetOrder: same(['GetItem'], 'One item; ownership is checked on it.'),
   // finance
-  createPayment: same(['GetItem', 'TransactWriteItems'], 'The order is read (balance due, state); payment, ledger entries and order state in one transaction.'),
+  createPayment: same(['TransactWriteItems'], 'No read: one transaction conditioned on the order’s state, currency and outstanding amount as the payment that settles it (the usual case); a partial payment costs a second transaction, after the order returned by the first says its balance is larger.'),
   createRefund: same(['TransactWriteItems'], 'No read: conditions on the order, and a check of the approval policy version this container decided on (read once per container), sit inside the one transaction.'),
   listLedgerAccounts: same(['Query'], 'One Query page.'),
   listLedgerEntries: same(['Query'], 'One Query page of the account’s entries.'),

@@ -2,8 +2,8 @@ import { refund as refundKind } from '../approvals/kinds/refund';
 import { POLICY_ACTION } from '../approvals/policy-repository';
 import { cachedApprovalSteps } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
-import { historyEvent, explainOrderRace } from '../orders/order-state';
-import { findOrder, ORDER_ACTION, orderUpdate } from '../orders/order-repository';
+import { historyEvent } from '../orders/order-state';
+import { ORDER_ACTION, orderUpdate } from '../orders/order-repository';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
@@ -29,8 +29,32 @@ const currencyMismatch = (given: string, expected: string) =>
 const format = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`;
 
 /**
- * Records a payment: read the order (currency, status, outstanding amount), then one transaction
- * conditioned on the version read. The order becomes `paid` when the payment covers what is outstanding.
+ * Why the order refused a payment, from the order as DynamoDB saw it; undefined when the payment is
+ * simply smaller than what is outstanding (a partial payment, which does not settle the order).
+ */
+function paymentRefusal(seen: Record<string, unknown> | undefined, amount: Money): Error | undefined {
+  if (!seen) return notFound('Order');
+  const currency = String(seen.currency);
+  if (amount.currency !== currency) return currencyMismatch(amount.currency, currency);
+  if (seen.status !== 'pending_payment') {
+    return conflict(`The order is ${String(seen.status)}: only an order that is pending_payment takes payments`, 'illegal-transition');
+  }
+  const outstanding = Number(seen.outstanding);
+  if (amount.amount > outstanding) {
+    return conflict(`The payment of ${format(amount.amount, currency)} exceeds the ${format(outstanding, currency)} outstanding`, 'overpayment');
+  }
+  if (amount.amount < outstanding) return undefined;
+  return conflict('The order changed while this request ran; read it again and retry');
+}
+
+/**
+ * Records a payment in ONE transaction and no read: the order update is conditioned on the state
+ * (pending_payment), the currency and the amount outstanding — first as the payment that settles the
+ * order (outstanding = amount: the order becomes `paid`, its history entry appended), which is the
+ * usual case. When the order DynamoDB returns shows a larger balance, the payment is partial and a
+ * second transaction records it (outstanding > amount, the order stays pending_payment); any other
+ * refusal is explained from that order (404, 400 currency, 409 state or overpayment). The conditions
+ * keep concurrent payments from ever paying more than the total.
  */
 export async function recordPayment(
   orderId: string,
@@ -39,17 +63,7 @@ export async function recordPayment(
   ctx: WriteContext,
 ): Promise<CommandResult<Payment>> {
   return runIdempotent<Payment>(idempotency, ctx, async (record) => {
-    const order = await findOrder(orderId);
-    if (!order) throw notFound('Order');
-    if (input.amount.currency !== order.currency) throw currencyMismatch(input.amount.currency, order.currency);
-    if (order.status !== 'pending_payment') {
-      throw conflict(`The order is ${order.status}: only an order that is pending_payment takes payments`, 'illegal-transition');
-    }
-    const amount = input.amount.amount;
-    if (amount > order.outstanding) {
-      throw conflict(`The payment of ${format(amount, order.currency)} exceeds the ${format(order.outstanding, order.currency)} outstanding`, 'overpayment');
-    }
-    const settles = amount === order.outstanding;
+    const { amount, currency } = input.amount;
     const payment: PaymentRecord = {
       id: newId(),
       orderId,
@@ -60,9 +74,9 @@ export async function recordPayment(
       createdAt: ctx.at,
       createdBy: ctx.actor,
     };
-    const posting = paymentPosting({ id: payment.ledgerTransactionId, currency: order.currency, orderId, at: ctx.at, amount, paymentId: payment.id });
-    const response = { status: 201, body: { ...payment, orderStatus: settles ? 'paid' : order.status } };
-    try {
+    const posting = paymentPosting({ id: payment.ledgerTransactionId, currency, orderId, at: ctx.at, amount, paymentId: payment.id });
+    const attempt = async (settles: boolean) => {
+      const response = { status: 201, body: { ...payment, orderStatus: settles ? 'paid' : 'pending_payment' } };
       await transactWrite([
         ...record(response),
         orderUpdate(
@@ -71,18 +85,35 @@ export async function recordPayment(
             ...(settles ? { status: 'paid' as const, event: historyEvent('pending_payment', 'paid', ctx) } : {}),
             increment: { paidAmount: amount, outstanding: -amount, refundable: amount },
             fromStatuses: ['pending_payment'],
-            expectedVersion: order.version,
+            condition: {
+              expression: `#currency = :currency AND #outstanding ${settles ? '=' : '>'} :amount`,
+              names: { '#currency': 'currency', '#outstanding': 'outstanding' },
+              values: { ':currency': currency, ':amount': amount },
+            },
           },
           ctx,
         ),
         paymentPut(payment, ctx),
         ...postingActions(posting, ctx),
       ]);
+      return response;
+    };
+    const refusedOrder = (error: unknown) => (error instanceof TransactionCancelled && error.failed(ORDER_ACTION) ? error : undefined);
+    try {
+      return await attempt(true);
     } catch (error) {
-      if (error instanceof TransactionCancelled) throw explainOrderRace(error, order, 'paid') ?? error;
-      throw error;
+      const refused = refusedOrder(error);
+      if (!refused) throw error;
+      const problem = paymentRefusal(refused.current(ORDER_ACTION), input.amount);
+      if (problem) throw problem;
     }
-    return response;
+    try {
+      return await attempt(false);
+    } catch (error) {
+      const refused = refusedOrder(error);
+      if (!refused) throw error;
+      throw paymentRefusal(refused.current(ORDER_ACTION), input.amount) ?? conflict('The order changed while this request ran; read it again and retry');
+    }
   });
 }
 

@@ -104,6 +104,14 @@ describe('payments', () => {
     expect((await asStaff(finance, 'getOrder', { params: { id: placed.id } })).body).toMatchObject({ status: 'paid', paid: eur(5_000) });
   });
 
+  it('never takes more than the total from concurrent partial payments', async () => {
+    const placed = await pendingOrder(1);
+    const results = await Promise.all([1, 2, 3, 4].map(() => asStaff(finance, 'createPayment', { params: { id: placed.id }, body: { amount: eur(2_000), method: 'card' } })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 201, 409, 409]);
+    expect(results.filter((r) => r.status === 201).map((r) => r.body.orderStatus)).toEqual(['pending_payment', 'pending_payment']);
+    expect((await asStaff(finance, 'getOrder', { params: { id: placed.id } })).body).toMatchObject({ status: 'pending_payment', paid: eur(4_000), outstanding: eur(1_000) });
+  });
+
   it('replays a payment retried with its Idempotency-Key instead of refusing it', async () => {
     const placed = await pendingOrder(1);
     const request = { params: { id: placed.id }, body: { amount: eur(5_000), method: 'card' }, headers: { 'idempotency-key': `pay-${placed.id}` } };
