@@ -3,12 +3,19 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConditionFailed } from './conditional';
 import { documentClient, tableName } from './db';
+import { SINGLE_TABLE } from '../../lib/schema/tables';
 import type { PrimaryKey, SortRange } from './keys';
 import type { UpdateParts } from './update-expression';
 
 /** The building blocks every module repository uses: one request each. */
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entityType'];
+/** The table's key attributes and every index's, from the table definition (a new index cannot be missed). */
+const KEY_ATTRIBUTES = [
+  SINGLE_TABLE.partitionKey,
+  SINGLE_TABLE.sortKey,
+  ...SINGLE_TABLE.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  'entityType',
+];
 
 /** The stored item without its table keys: the record a use case works with. */
 export function recordOf<T>(item: Record<string, unknown>): T {

@@ -1,6 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertNoStorageAttributes } from './storage-leaks';
 
 /**
  * Small helpers for e2e tests against the runtime started by e2e-global-setup: its URL, the
@@ -78,6 +79,7 @@ export async function api(method: string, path: string, options: ApiOptions = {}
   } catch {
     parsed = undefined;
   }
+  assertNoStorageAttributes(parsed);
   return { status: res.status, headers: res.headers, text, body: parsed };
 }
 

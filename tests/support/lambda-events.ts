@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { fullPath, routeKey, type RouteSpec } from '../../functions/shared/http/route';
+import { assertNoStorageAttributes } from './storage-leaks';
 
 /** Builds the HTTP API (v2) event API Gateway would send after its JWT authorizer accepted a token. */
 export function adminEvent(
@@ -126,9 +127,12 @@ export interface ParsedResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
 }
 
+/** The handler's answer, parsed; every answer is checked for leaked storage attributes on the way. */
 export function parse(result: APIGatewayProxyResult): ParsedResponse {
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return { status: result.statusCode, headers, body: result.body ? JSON.parse(result.body) : undefined };
+  const body = result.body ? JSON.parse(result.body) : undefined;
+  assertNoStorageAttributes(body);
+  return { status: result.statusCode, headers, body };
 }
 
 export function routeById(routes: readonly RouteSpec[], operationId: string): RouteSpec {
