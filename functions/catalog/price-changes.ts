@@ -3,7 +3,7 @@ import { toView } from '../approvals/approval-state';
 import { priceChange } from '../approvals/kinds/price-change';
 import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
-import { badRequest, conflict, notFound, preconditionFailed } from '../shared/errors';
+import { assertVersion, badRequest, conflict, notFound } from '../shared/errors';
 import type { Money } from '../shared/money';
 import type { WriteContext } from '../shared/write-context';
 import { markPriceChangePending } from './price-approval-repository';
@@ -28,9 +28,7 @@ export async function updateProductOrRequestApproval(
   if (input.price === undefined) return { product: await updateProduct(id, input, expectedVersion, ctx) };
   const current = (await findProduct(id)) as WithPendingPrice | undefined;
   if (!current || current.deletedAt) throw notFound('Product');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    throw preconditionFailed(`The product is at version ${current.version}, not ${expectedVersion}`);
-  }
+  assertVersion('product', current.version, expectedVersion);
   if (current.pendingPriceChange) {
     throw conflict(`A price change of this product waits for approval ${current.pendingPriceChange.approvalId}`, 'approval-pending');
   }

@@ -1,6 +1,6 @@
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { conflict, notFound, preconditionFailed } from '../shared/errors';
+import { assertVersion, conflict, notFound, staleVersion } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { WriteContext } from '../shared/write-context';
 import {
@@ -34,9 +34,8 @@ function explain(failure: ConditionFailed, expectedVersion: number | undefined, 
   if (expectDeleted ? !current.deletedAt : current.deletedAt) {
     return expectDeleted ? conflict('The product is not deleted', 'not-deleted') : notFound('Product');
   }
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    return preconditionFailed(`The product is at version ${String(current.version)}, not ${expectedVersion}`);
-  }
+  const stale = staleVersion('product', current.version, expectedVersion);
+  if (stale) return stale;
   return conflict('The product changed while this request ran; read it again and retry');
 }
 
@@ -103,9 +102,7 @@ export async function updateProduct(
     // A SKU change needs the current SKU to release it: read, then one transaction on that version.
     const current = await findProduct(id);
     if (!current || current.deletedAt) throw notFound('Product');
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw preconditionFailed(`The product is at version ${current.version}, not ${expectedVersion}`);
-    }
+    assertVersion('product', current.version, expectedVersion);
     if (current.sku === sku) return toProduct(await updateProductItem(id, changes, current.version, ctx));
     return toProduct(await updateProductWithSku(current, sku, changes, ctx));
   } catch (error) {

@@ -5,7 +5,7 @@ import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { conflict, notFound, preconditionFailed } from '../shared/errors';
+import { assertVersion, conflict, notFound } from '../shared/errors';
 import { newId } from '../shared/ids';
 import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
 import { creationStampOf, type WriteContext } from '../shared/write-context';
@@ -60,9 +60,7 @@ export function illegalContentTransition(current: string, allowed: readonly Cont
 async function readForCommand(id: string, expectedVersion: number | undefined): Promise<ContentRecord> {
   const current = await findContent(id);
   if (!current) throw notFound('Content');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    throw preconditionFailed(`The content is at version ${current.version}, not ${expectedVersion}`);
-  }
+  assertVersion('content', current.version, expectedVersion);
   return current;
 }
 
@@ -182,7 +180,7 @@ export async function unpublishContent(id: string, expectedVersion: number | und
 function explainUnpublish(current: Record<string, unknown> | undefined, expectedVersion: number | undefined): ContentRecord {
   if (!current) throw notFound('Content');
   const seen = current as unknown as ContentRecord;
-  if (expectedVersion !== undefined && seen.version !== expectedVersion) throw preconditionFailed(`The content is at version ${seen.version}, not ${expectedVersion}`);
+  assertVersion('content', seen.version, expectedVersion);
   if (!seen.published) throw conflict(`The content is ${seen.status} and has no published version`, 'illegal-transition');
   return seen;
 }

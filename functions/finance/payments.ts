@@ -2,7 +2,7 @@ import { refund as refundKind } from '../approvals/kinds/refund';
 import { POLICY_ACTION } from '../approvals/policy-repository';
 import { cachedApprovalSteps } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
-import { historyEvent } from '../orders/order-state';
+import { historyEvent, orderChangedMeanwhile } from '../orders/order-state';
 import { ORDER_ACTION, orderUpdate } from '../orders/order-repository';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
@@ -44,7 +44,7 @@ function paymentRefusal(seen: Record<string, unknown> | undefined, amount: Money
     return conflict(`The payment of ${format(amount.amount, currency)} exceeds the ${format(outstanding, currency)} outstanding`, 'overpayment');
   }
   if (amount.amount < outstanding) return undefined;
-  return conflict('The order changed while this request ran; read it again and retry');
+  return orderChangedMeanwhile();
 }
 
 /**
@@ -112,7 +112,7 @@ export async function recordPayment(
     } catch (error) {
       const refused = refusedOrder(error);
       if (!refused) throw error;
-      throw paymentRefusal(refused.current(ORDER_ACTION), input.amount) ?? conflict('The order changed while this request ran; read it again and retry');
+      throw paymentRefusal(refused.current(ORDER_ACTION), input.amount) ?? orderChangedMeanwhile();
     }
   });
 }

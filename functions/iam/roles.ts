@@ -1,7 +1,7 @@
 import { BUILT_IN_ROLES, isBuiltInRole } from '../shared/auth/permissions';
 import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { conflict, notFound, preconditionFailed } from '../shared/errors';
+import { conflict, notFound, staleVersion } from '../shared/errors';
 import type { WriteContext } from '../shared/write-context';
 import { findRole, markRoleDeleted, insertRole, queryRoles, updateRole as updateRoleItem, type RoleRecord } from './role-repository';
 import type { RoleView } from './schemas';
@@ -19,9 +19,8 @@ const refuseBuiltIn = (name: string) => {
 function explain(failure: ConditionFailed, name: string, expectedVersion: number | undefined): Error {
   const current = failure.current;
   if (!current || current.deletedAt) return notFound('Role');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    return preconditionFailed(`The role is at version ${String(current.version)}, not ${expectedVersion}`);
-  }
+  const stale = staleVersion('role', current.version, expectedVersion);
+  if (stale) return stale;
   if (typeof current.assignedCount === 'number' && current.assignedCount > 0) {
     return conflict(`${name} is held by ${current.assignedCount} staff member(s); remove it from them first`, 'role-in-use');
   }

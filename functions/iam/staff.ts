@@ -7,7 +7,7 @@ import { isBuiltInRole } from '../shared/auth/permissions';
 import type { StaffPrincipal } from '../shared/auth/principal';
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { badRequest, conflict, forbidden, notFound, preconditionFailed } from '../shared/errors';
+import { assertVersion, badRequest, conflict, forbidden, notFound, staleVersion } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { WriteContext } from '../shared/write-context';
 import { findRole } from './role-repository';
@@ -57,9 +57,8 @@ const onlyAdmins = () => forbidden('Only an admin can grant the admin role or ch
 function explain(failure: ConditionFailed, expectedVersion: number | undefined, caller: StaffPrincipal): Error {
   const current = failure.current;
   if (!current) return notFound('Staff member');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    return preconditionFailed(`The staff member is at version ${String(current.version)}, not ${expectedVersion}`);
-  }
+  const stale = staleVersion('staff member', current.version, expectedVersion);
+  if (stale) return stale;
   if (!isAdmin(caller) && Array.isArray(current.roles) && current.roles.includes(ADMIN)) return onlyAdmins();
   return conflict('The staff member changed while this request ran; read it again and retry');
 }
@@ -106,9 +105,7 @@ export async function listStaff(limit: number, cursor: string | undefined) {
 async function readForChange(id: string, expectedVersion: number | undefined, caller: StaffPrincipal): Promise<StaffRecord> {
   const current = await findStaff(id);
   if (!current) throw notFound('Staff member');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    throw preconditionFailed(`The staff member is at version ${current.version}, not ${expectedVersion}`);
-  }
+  assertVersion('staff member', current.version, expectedVersion);
   if (current.roles.includes(ADMIN) && !isAdmin(caller)) throw onlyAdmins();
   return current;
 }

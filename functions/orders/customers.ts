@@ -2,7 +2,7 @@ import { grants } from '../shared/auth/permissions';
 import type { Principal } from '../shared/auth/principal';
 import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
-import { conflict, notFound, preconditionFailed } from '../shared/errors';
+import { conflict, notFound, staleVersion } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { WriteContext } from '../shared/write-context';
 import {
@@ -51,9 +51,8 @@ function explain(failure: ConditionFailed, expectedVersion: number | undefined, 
   if (expectDeleted ? !current.deletedAt : current.deletedAt) {
     return expectDeleted ? conflict('The customer is not deleted', 'not-deleted') : notFound('Customer');
   }
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    return preconditionFailed(`The customer is at version ${String(current.version)}, not ${expectedVersion}`);
-  }
+  const stale = staleVersion('customer', current.version, expectedVersion);
+  if (stale) return stale;
   return conflict('The customer changed while this request ran; read it again and retry');
 }
 

@@ -1,4 +1,4 @@
-import { conflict, notFound, preconditionFailed } from '../shared/errors';
+import { assertVersion, conflict, notFound, staleVersion } from '../shared/errors';
 import type { Money } from '../shared/money';
 import type { TransactionCancelled } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
@@ -44,9 +44,7 @@ export function historyEvent(from: OrderStatus | null, to: OrderStatus, ctx: Wri
 export async function readForTransition(id: string, to: OrderStatus, expectedVersion: number | undefined): Promise<OrderRecord> {
   const order = await findOrder(id);
   if (!order) throw notFound('Order');
-  if (expectedVersion !== undefined && order.version !== expectedVersion) {
-    throw preconditionFailed(`The order is at version ${order.version}, not ${expectedVersion}`);
-  }
+  assertVersion('order', order.version, expectedVersion);
   assertTransition(order.status, to);
   return order;
 }
@@ -68,6 +66,9 @@ export function transitioned(order: OrderRecord, to: OrderStatus, ctx: WriteCont
   return { ...order, ...set, status: to, version: order.version + 1, updatedAt: ctx.at, updatedBy: ctx.actor };
 }
 
+/** A condition on the order failed although the order, as returned, would allow the change. */
+export const orderChangedMeanwhile = () => conflict('The order changed while this request ran; read it again and retry');
+
 /**
  * Why a conditional move of the order to `to` failed, from the order DynamoDB returned: in the order
  * the read-first commands answer — gone (404), not at the caller's If-Match (412), in a state the move
@@ -75,10 +76,9 @@ export function transitioned(order: OrderRecord, to: OrderStatus, ctx: WriteCont
  */
 export function explainRefusedMove(current: Record<string, unknown> | undefined, to: OrderStatus, expectedVersion: number | undefined): Error {
   if (!current) return notFound('Order');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    return preconditionFailed(`The order is at version ${String(current.version)}, not ${expectedVersion}`);
-  }
+  const stale = staleVersion('order', current.version, expectedVersion);
+  if (stale) return stale;
   if (!sourcesOf(to).includes(current.status as OrderStatus)) return illegalTransition(String(current.status), to);
-  return conflict('The order changed while this request ran; read it again and retry');
+  return orderChangedMeanwhile();
 }
 

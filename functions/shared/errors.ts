@@ -37,6 +37,18 @@ export const notFound = (what: string) => new HttpProblem(404, 'Not Found', `${w
 export const conflict = (detail: string, slug = 'conflict') => new HttpProblem(409, 'Conflict', detail, slug);
 export const preconditionFailed = (detail: string) =>
   new HttpProblem(412, 'Precondition Failed', detail, 'precondition-failed');
+
+/** 412 when If-Match named another version than the item is at; undefined when none was given or it matches. */
+export function staleVersion(what: string, version: unknown, expected: number | undefined): HttpProblem | undefined {
+  if (expected === undefined || version === expected) return undefined;
+  return preconditionFailed(`The ${what} is at version ${String(version)}, not ${expected}`);
+}
+
+/** Throws {@link staleVersion}'s 412 when there is one. */
+export function assertVersion(what: string, version: unknown, expected: number | undefined): void {
+  const stale = staleVersion(what, version, expected);
+  if (stale) throw stale;
+}
 export const payloadTooLarge = (limit: number) =>
   new HttpProblem(413, 'Payload Too Large', `The request body exceeds ${limit} bytes`, 'payload-too-large');
 export const unsupportedMediaType = (detail = 'The request body must be application/json') =>

@@ -5,7 +5,7 @@ import { grants, grantsOfRoles, isBuiltInRole } from '../shared/auth/permissions
 import { nowIso } from '../shared/clock';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { ConditionFailed } from '../shared/conditional';
-import { badRequest, conflict, notFound, preconditionFailed } from '../shared/errors';
+import { badRequest, conflict, notFound, staleVersion } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
 import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
@@ -197,15 +197,21 @@ interface Change {
   checks?: NamedAction[];
 }
 
-/** Why a command on a ticket was refused, from the ticket as it is now: in the order a read would answer. */
-function refusal(command: TicketCommand, seen: Record<string, unknown> | undefined, expectedVersion: number | undefined): Error {
+/**
+ * Why `command` may not run on the ticket as it is (absent 404, If-Match 412, state 409, in the order
+ * a read answers them), or undefined when it may.
+ */
+function refusal(command: TicketCommand, seen: { version?: unknown; status?: unknown } | undefined, expectedVersion: number | undefined): Error | undefined {
   if (!seen) return notFound('Ticket');
-  if (expectedVersion !== undefined && seen.version !== expectedVersion) {
-    return preconditionFailed(`The ticket is at version ${String(seen.version)}, not ${expectedVersion}`);
-  }
+  const stale = staleVersion('ticket', seen.version, expectedVersion);
+  if (stale) return stale;
   if (!canRun(command, seen.status as TicketStatus)) return illegalTransition(String(seen.status), command);
-  return conflict(`The ticket changed while this request ran (now version ${String(seen.version)}); read it again and retry`);
+  return undefined;
 }
+
+/** A condition failed although the ticket, as returned, would allow the command: it changed meanwhile. */
+const changedMeanwhile = (seen: { version?: unknown } | undefined) =>
+  conflict(`The ticket changed while this request ran (now version ${String(seen?.version)}); read it again and retry`);
 
 /** A history entry of a transition made in `ctx`. */
 const entryOf = (to: TicketStatus, ctx: WriteContext, extra: Partial<TicketEventRecord> = {}): TicketEventRecord => ({ to, actor: ctx.actor, at: ctx.at, ...extra });
@@ -219,8 +225,9 @@ const entryOf = (to: TicketStatus, ctx: WriteContext, extra: Partial<TicketEvent
  */
 async function runCommand(id: string, command: TicketCommand, expectedVersion: number | undefined, ctx: WriteContext, change: (t: TicketRecord) => Change = () => ({})): Promise<Ticket> {
   const current = await findTicket(id);
-  const refused = !current || (expectedVersion !== undefined && current.version !== expectedVersion) || !canRun(command, current.status);
-  if (refused) throw refusal(command, current as Record<string, unknown> | undefined, expectedVersion);
+  if (!current) throw notFound('Ticket');
+  const refused = refusal(command, current, expectedVersion);
+  if (refused) throw refused;
   const { set = {}, remove = [], reason, checks = [] } = change(current);
   const draft: TicketRecord = { ...current, ...set };
   for (const field of remove) delete draft[field];
@@ -246,10 +253,7 @@ async function runCommand(id: string, command: TicketCommand, expectedVersion: n
       if (error.failed(ASSIGNEE_ACTION)) throw badRequest('The staff member was disabled meanwhile', [{ path: 'body.assigneeId', message: 'The staff member is disabled' }]);
       if (error.failed(TICKET_ACTION)) {
         const seen = error.current(TICKET_ACTION);
-        if (seen && canRun(command, seen.status as TicketStatus)) {
-          throw conflict(`The ticket changed while this request ran (version ${String(seen.version)}, not ${current.version}); read it again and retry`);
-        }
-        throw refusal(command, seen, undefined);
+        throw refusal(command, seen, undefined) ?? changedMeanwhile(seen);
       }
     }
     throw error;
@@ -286,7 +290,7 @@ async function moveCommand(
     );
     return toTicket(ticket, ctx.at);
   } catch (error) {
-    if (error instanceof ConditionFailed) throw refusal(command, error.current, expectedVersion);
+    if (error instanceof ConditionFailed) throw refusal(command, error.current, expectedVersion) ?? changedMeanwhile(error.current);
     throw error;
   }
 }
