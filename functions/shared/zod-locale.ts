@@ -25,7 +25,7 @@ config({
     if (issue.code === 'unrecognized_keys') return issue.keys.length === 1 ? 'Unknown field' : `${issue.keys.length} unknown fields`;
     // A union of literals (or of a literal and a shape) says which values it takes, as z.enum does,
     // instead of "Invalid input".
-    if (issue.code === 'invalid_union' && !issue.options?.length && issue.inclusive !== false) {
+    if (issue.code === 'invalid_union' && !('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) && issue.inclusive !== false) {
       const expected = issue.errors.map(expectedBy);
       if (expected.every((values) => values !== undefined)) return `Invalid option: expected one of ${[...new Set(expected.flat())].join('|')}`;
     }
