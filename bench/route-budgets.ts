@@ -93,7 +93,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   createRefund: same(['TransactWriteItems'], 'No read: conditions on the order, and a check of the approval policy version this container decided on (read once per container), sit inside the one transaction.'),
   listLedgerAccounts: same(['Query'], 'One Query page.'),
   listLedgerEntries: same(['Query'], 'One Query page of the account’s entries.'),
-  getTrialBalance: same(['Query'], 'Account balances of one currency are one Query.'),
+  getTrialBalance: same(['Query'], 'Account balances of one currency, or of every currency (without currency), are one Query.'),
   // logistics
   createShipment: same(['GetItem', 'TransactWriteItems'], 'The order is read (reserved lines, state); shipment, stock, order state and carrier check in one transaction.'),
   getShipment: same(['Query'], 'The shipment and its tracking events share a partition: one Query.'),

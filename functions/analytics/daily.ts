@@ -1,4 +1,4 @@
-import type { Money } from '../shared/money';
+import { CURRENCIES, type Money } from '../shared/money';
 import { COUNTER, TRANSITION_TARGETS } from './metrics';
 import { queryDays, type DayItem } from './metrics-repository';
 import { METRIC_NAMES, type DailyMetrics, type DailyMetricsQuery, type DayMetrics, type MetricName } from './schemas';
@@ -24,13 +24,26 @@ const average = (item: DayItem | undefined, sumMs: string, countName: string) =>
   return { count, averageSeconds: count === 0 ? null : Math.round(counter(item, sumMs) / count) / 1000 };
 };
 
+/**
+ * Refunds of `currency` that day. Days counted before counts were per currency hold one count for
+ * every currency (`refundsCount`): it belongs to `currency` when that day's refund amounts are all
+ * in it, and cannot be split otherwise (then only the refunds counted since are reported).
+ */
+function refundCount(item: DayItem | undefined, currency: Money['currency']): number {
+  const counted = counter(item, COUNTER.refundsCount(currency));
+  const legacy = counter(item, COUNTER.legacyRefundsCount);
+  if (legacy === 0) return counted;
+  const refunded = CURRENCIES.filter((c) => counter(item, COUNTER.refundsAmount(c)) > 0);
+  return refunded.length === 1 && refunded[0] === currency ? counted + legacy : counted;
+}
+
 /** The metrics of one day from its stored counters (absent item: all zeros). */
 export function metricsOf(item: DayItem | undefined, currency: Money['currency'], names: readonly MetricName[] = METRIC_NAMES): DayMetrics {
   const all: Required<DayMetrics> = {
     ordersCreated: counter(item, COUNTER.ordersCreated),
     revenue: { amount: counter(item, COUNTER.revenue(currency)), currency },
     paymentsCount: counter(item, COUNTER.paymentsCount),
-    refunds: { count: counter(item, COUNTER.refundsCount), amount: { amount: counter(item, COUNTER.refundsAmount(currency)), currency } },
+    refunds: { count: refundCount(item, currency), amount: { amount: counter(item, COUNTER.refundsAmount(currency)), currency } },
     orderTransitions: Object.fromEntries(TRANSITION_TARGETS.map((status) => [status, counter(item, COUNTER.transition(status))])) as Required<DayMetrics>['orderTransitions'],
     ticketsOpened: counter(item, COUNTER.ticketsOpened),
     ticketsResolved: counter(item, COUNTER.ticketsResolved),

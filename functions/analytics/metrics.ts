@@ -24,7 +24,9 @@ export const COUNTER = {
   ordersCreated: 'ordersCreated',
   paymentsCount: 'paymentsCount',
   revenue: (currency: Money['currency']) => `revenue_${currency}`,
-  refundsCount: 'refundsCount',
+  refundsCount: (currency: Money['currency']) => `refundsCount_${currency}`,
+  /** Refunds of every currency, as days were counted before counts were per currency (read only, see daily.ts). */
+  legacyRefundsCount: 'refundsCount',
   refundsAmount: (currency: Money['currency']) => `refundsAmount_${currency}`,
   transition: (to: TransitionTarget) => `transition_${to}`,
   ticketsOpened: 'ticketsOpened',
@@ -93,7 +95,7 @@ const one = (date: string, counters: Record<string, number>): DayIncrements[] =>
  * The increments of one stream record (none for changes that move no metric):
  * - order inserted → ordersCreated; order status changed → transition_<to> (on updatedAt's day);
  * - payment inserted → paymentsCount, revenue_<currency> (a payment is recorded when captured);
- * - refund inserted → refundsCount, refundsAmount_<currency>;
+ * - refund inserted → refundsCount_<currency>, refundsAmount_<currency> (counted per currency, like the amount);
  * - ticket inserted → ticketsOpened; ticket status changed to resolved → ticketsResolved and the time
  *   to resolution (resolvedAt − createdAt), on resolvedAt's day;
  * - approval decided (pending → approved | rejected) → approvalsApproved / approvalsRejected and the
@@ -122,7 +124,7 @@ export function incrementsOf(record: DynamoDBRecord): DayIncrements[] {
     case 'refund': {
       if (!inserted) return [];
       const amount = moneyOf(after, 'amount');
-      return one(dayOf(timeOf(after, 'createdAt')), { [COUNTER.refundsCount]: 1, [COUNTER.refundsAmount(amount.currency)]: amount.amount });
+      return one(dayOf(timeOf(after, 'createdAt')), { [COUNTER.refundsCount(amount.currency)]: 1, [COUNTER.refundsAmount(amount.currency)]: amount.amount });
     }
     case 'ticket': {
       if (inserted) return one(dayOf(timeOf(after, 'createdAt')), { [COUNTER.ticketsOpened]: 1 });

@@ -83,7 +83,7 @@ export const DayMetrics = z.lazy(() =>
       ordersCreated: z.optional(Count),
       revenue: described(z.optional(Money), 'Sum of the payments captured that day, in the requested currency'),
       paymentsCount: described(z.optional(Count), 'Payments captured that day (all currencies)'),
-      refunds: z.optional(z.object({ count: described(Count, 'All currencies'), amount: described(Money, 'In the requested currency') })),
+      refunds: z.optional(z.object({ count: described(Count, 'In the requested currency'), amount: described(Money, 'In the requested currency') })),
       orderTransitions: described(
         z.optional(
           z.object(

@@ -111,7 +111,8 @@ function dayCursorOf(raw: Record<string, unknown> | undefined, fromDay: string, 
  * - by actor: byActor index, newest first, within `from`/`to` when given;
  * - by time range (`from` + `to`, at most 31 days): byDay index, one day partition per page, newest
  *   first; a page that finishes a day ends there (it may be short, even empty) and its cursor
- *   continues with the day before.
+ *   continues with the day before. The one list whose cursor may lead to nothing: a page reads one
+ *   day, so it cannot know whether the earlier days of the range hold entries.
  */
 export async function listEntries(query: ListAuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const { entityType, entityId, actor, from, to, limit, cursor } = query;

@@ -3,6 +3,7 @@ import { BatchGetCommand, QueryCommand, TransactWriteCommand, type QueryCommandI
 import { documentClient } from '../shared/db';
 import { requireEnv } from '../shared/env';
 import { auditKeys, type PrimaryKey } from '../shared/keys';
+import { pageOf } from '../shared/paging';
 import type { ChainedEntry } from './audit-entry';
 
 /**
@@ -155,9 +156,18 @@ export interface Page {
   lastKey?: Record<string, unknown>;
 }
 
-async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Page> {
-  const { Items, LastEvaluatedKey } = await documentClient.send(new QueryCommand({ TableName: auditTableName(), ...input }));
-  return { items: (Items ?? []).map(entryOf), lastKey: LastEvaluatedKey };
+/** The continuation key attributes of each index (lib/schema/tables.ts AUDIT_TABLE): the table's keys and the index's. */
+const CONTINUATION_ATTRIBUTES = {
+  table: ['pk', 'sk'],
+  [BY_ACTOR_INDEX]: ['pk', 'sk', 'actor', 'at'],
+  [BY_DAY_INDEX]: ['pk', 'sk', 'day', 'at'],
+} as const;
+
+/** One Query for a page of `limit` entries: asks for one more, so the cursor is only there when more follow (shared/paging.ts). */
+async function query(input: Omit<QueryCommandInput, 'TableName' | 'Limit'>, limit: number): Promise<Page> {
+  const { Items, LastEvaluatedKey } = await documentClient.send(new QueryCommand({ TableName: auditTableName(), ...input, Limit: limit + 1 }));
+  const page = pageOf(Items ?? [], LastEvaluatedKey, limit, CONTINUATION_ATTRIBUTES[(input.IndexName ?? 'table') as keyof typeof CONTINUATION_ATTRIBUTES]);
+  return { items: page.items.map(entryOf), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
 }
 
 /** Optional filters on `at` (inclusive ISO bounds) and `actor`, as a filter expression. */
@@ -214,9 +224,8 @@ export function queryEntityEntries(q: EntityQuery): Promise<Page> {
       ...filter.values,
     },
     ScanIndexForward: true,
-    Limit: q.limit,
     ExclusiveStartKey: q.startKey,
-  });
+  }, q.limit);
 }
 
 /** One Query on byActor: an actor's entries, newest first, optionally within [from, to]. */
@@ -228,9 +237,8 @@ export function queryActorEntries(q: { actor: string; from?: string; to?: string
     ExpressionAttributeNames: { '#actor': 'actor', ...(range.condition ? { '#at': 'at' } : {}) },
     ExpressionAttributeValues: { ':actor': q.actor, ...range.values },
     ScanIndexForward: false,
-    Limit: q.limit,
     ExclusiveStartKey: q.startKey,
-  });
+  }, q.limit);
 }
 
 /** One Query on byDay: one day's entries within [from, to], newest first. */
@@ -242,9 +250,8 @@ export function queryDayEntries(q: { day: string; from: string; to: string; limi
     ExpressionAttributeNames: { '#day': 'day', '#at': 'at' },
     ExpressionAttributeValues: { ':day': q.day, ...range.values },
     ScanIndexForward: false,
-    Limit: q.limit,
     ExclusiveStartKey: q.startKey,
-  });
+  }, q.limit);
 }
 
 /** A stored entry and the sequence number its sort key gives it (what verify trusts, not the attribute). */

@@ -154,7 +154,9 @@ export async function listExports(
     limit: query.limit,
     ...(query.cursor ? { startKey: decodeCursor(query.cursor, binding) } : {}),
   });
-  // Everyone's list leaves out the jobs whose data the caller could not export themselves.
+  // Everyone's list leaves out the jobs whose data the caller could not export themselves. The cursor
+  // follows the Query (after the last job read, shown or not), so no job is skipped; a page may be
+  // short, and a cursor may lead to jobs the caller does not see.
   const visible = page.items.filter((record) => mayRead(record, principal));
   return { items: await Promise.all(visible.map(toExportJob)), nextCursor: encodeCursor(page.lastKey, binding) };
 }

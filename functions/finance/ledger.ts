@@ -131,3 +131,9 @@ export function trialBalance(currency: Money['currency'], balances: readonly Acc
   const credit = accounts.reduce((sum, a) => sum + a.credit, 0);
   return { currency, accounts, totals: { debit, credit, balance: debit - credit } };
 }
+
+/** A trial balance per currency that has balances, by currency code. */
+export function trialBalances(balances: readonly AccountBalance[]): TrialBalance[] {
+  const currencies = [...new Set(balances.map((b) => b.currency))].sort();
+  return currencies.map((currency) => trialBalance(currency, balances));
+}

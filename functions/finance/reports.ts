@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import type { Money } from '../shared/money';
-import { CHART, trialBalance, type AccountCode, type TrialBalance } from './ledger';
+import { CHART, trialBalance, trialBalances, type AccountCode, type TrialBalance } from './ledger';
 import { queryBalances, queryEntries, type LedgerEntryRecord } from './ledger-repository';
 import type { LedgerEntry } from './schemas';
 
@@ -38,9 +38,8 @@ export async function listEntries(code: AccountCode, limit: number, cursor: stri
   return { items: page.items.map(toLedgerEntry), nextCursor: encodeCursor(page.lastKey, binding) };
 }
 
-export async function getTrialBalance(currency: Money['currency']): Promise<TrialBalance> {
-  return trialBalance(
-    currency,
-    (await queryBalances(currency)).map((b) => ({ code: b.account, currency: b.currency, debit: b.debit, credit: b.credit })),
-  );
+/** One currency's trial balance, or (without `currency`) every currency's: one Query of the balances either way. */
+export async function getTrialBalance(currency: Money['currency'] | undefined): Promise<TrialBalance | { currencies: TrialBalance[] }> {
+  const balances = (await queryBalances(currency)).map((b) => ({ code: b.account, currency: b.currency, debit: b.debit, credit: b.credit }));
+  return currency ? trialBalance(currency, balances) : { currencies: trialBalances(balances) };
 }

@@ -10,8 +10,8 @@ import {
   LedgerEntry,
   Payment,
   Refund,
-  TrialBalance,
   TrialBalanceQuery,
+  TrialBalanceReport,
 } from './schemas';
 
 export const financeRoutes = defineRoutes([
@@ -69,9 +69,9 @@ export const financeRoutes = defineRoutes([
     method: 'GET',
     path: '/ledger/trial-balance',
     module: 'finance',
-    summary: 'Debit and credit totals of every account in one currency; debits always equal credits',
+    summary: 'Debit and credit totals of every account in one currency, or per currency held; debits always equal credits',
     access: { permission: 'ledger:read' },
     query: TrialBalanceQuery,
-    responses: { 200: TrialBalance },
+    responses: { 200: TrialBalanceReport },
   },
 ]);

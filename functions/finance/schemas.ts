@@ -95,7 +95,9 @@ export const LedgerEntry = z.lazy(() =>
 
 export const LedgerEntriesQuery = z.lazy(() => z.strictObject({ ...Pagination }));
 
-export const TrialBalanceQuery = z.lazy(() => z.strictObject({ currency: Currency }));
+export const TrialBalanceQuery = z.lazy(() =>
+  z.strictObject({ currency: described(z.optional(Currency), 'Only this currency; without it, every currency the ledger holds') }),
+);
 
 export const TrialBalance = z.lazy(() =>
   z
@@ -114,6 +116,16 @@ export const TrialBalance = z.lazy(() =>
     })
     .register(z.globalRegistry, { id: 'TrialBalance' }),
 );
+
+/** The trial balance of every currency the ledger holds (the route without `currency`). */
+export const TrialBalances = z.lazy(() =>
+  z
+    .object({ currencies: described(z.array(TrialBalance), 'One trial balance per currency held, by currency code') })
+    .register(z.globalRegistry, { id: 'TrialBalances' }),
+);
+
+/** One currency's trial balance when `currency` is given (as before), else every currency's. */
+export const TrialBalanceReport = z.lazy(() => z.union([TrialBalance, TrialBalances]));
 
 export type Payment = z.infer<typeof Payment>;
 export type Refund = z.infer<typeof Refund>;

@@ -27,8 +27,15 @@ export class HttpProblem extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new HttpProblem(400, 'Bad Request', detail, 'invalid-request', errors ? { errors } : {});
+/**
+ * A 400 lists at most this many field errors; the answer says how many more there were
+ * (`errorsOmitted`), so a body with thousands of bad fields gets a small answer.
+ */
+export const MAX_FIELD_ERRORS = 20;
+
+/** `omitted`: errors the caller already counted without listing them (beyond those in `errors`). */
+export const badRequest = (detail: string, errors?: FieldError[], omitted = 0) =>
+  new HttpProblem(400, 'Bad Request', detail, 'invalid-request', errors ? { errors, ...(omitted > 0 ? { errorsOmitted: omitted } : {}) } : {});
 export const unauthorized = (detail = 'Missing or invalid credentials') =>
   new HttpProblem(401, 'Unauthorized', detail, 'unauthorized', { headers: { 'WWW-Authenticate': 'Bearer' } });
 export const forbidden = (detail = 'You are not allowed to do this') =>

@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConditionFailed } from './conditional';
 import { documentClient, tableName } from './db';
+import { pageOf } from './paging';
 import { SINGLE_TABLE } from '../../lib/schema/tables';
 import type { PrimaryKey, SortRange } from './keys';
 import type { UpdateParts } from './update-expression';
@@ -84,7 +85,16 @@ function keyCondition(query: PageQuery): { expression: string; values: Record<st
   return { expression: '#pk = :pk', values: {} };
 }
 
-/** One Query on a partition of an index (or of the table): a page of records and the key to continue from. */
+/** The attributes of a continuation key on `index` (or the table): the table's keys and the index's. */
+function continuationAttributes(index: PageQuery['index']): string[] {
+  const definition = SINGLE_TABLE.globalIndexes.find((candidate) => candidate.indexName === index);
+  return [SINGLE_TABLE.partitionKey, SINGLE_TABLE.sortKey, ...(definition ? [definition.partitionKey, definition.sortKey] : [])];
+}
+
+/**
+ * One Query on a partition of an index (or of the table): a page of at most `limit` records and,
+ * only when more follow, the key to continue from (it asks for one item more; see shared/paging.ts).
+ */
 export async function queryPage<T>(query: PageQuery): Promise<{ items: T[]; lastKey?: Record<string, unknown> }> {
   const prefix = query.index ?? '';
   const condition = keyCondition(query);
@@ -98,9 +108,10 @@ export async function queryPage<T>(query: PageQuery): Promise<{ items: T[]; last
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: query.descending === false,
-      Limit: query.limit,
+      Limit: query.limit + 1,
       ExclusiveStartKey: query.startKey,
     }),
   );
-  return { items: (Items ?? []).map((item) => recordOf<T>(item)), lastKey: LastEvaluatedKey };
+  const page = pageOf(Items ?? [], LastEvaluatedKey, query.limit, continuationAttributes(query.index));
+  return { items: page.items.map((item) => recordOf<T>(item)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
 }

@@ -48,6 +48,11 @@ afterEach(async () => {
   expect(totals.debit).toBe(totals.credit);
   expect(accounts.reduce((sum, account) => sum + account.balance, 0)).toBe(0);
   expect(accounts.reduce((sum, account) => sum + account.debit, 0)).toBe(totals.debit);
+  // Without a currency: every currency held, each balanced (other files post meanwhile, so no equality with the EUR answer).
+  const all = await expectStatus(staff(FINANCE, 'GET', '/ledger/trial-balance'), 200);
+  const currencies = all.body.currencies as Array<{ currency: string; totals: { debit: number; credit: number; balance: number } }>;
+  expect(currencies.map((tb) => tb.currency)).toContain('EUR');
+  for (const tb of currencies) expect(tb.totals).toEqual({ debit: tb.totals.credit, credit: tb.totals.credit, balance: 0 });
 });
 
 it('a staff journey: customer → stock → order → payment → fulfilment → shipment → tracking → delivery → completion', async () => {

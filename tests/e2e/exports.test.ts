@@ -183,6 +183,25 @@ it('masks personal data without customers:read_pii, shows it with it', async () 
   expect(jsonl(plain.file)).toContainEqual(expect.objectContaining({ name: 'Ex, "Port" Tester', email: customerEmail, phone: '+49 170 1234567' }));
 });
 
+it('names the entities and formats there are when a request names another (400)', async () => {
+  const wrong = await staff(ANALYST, 'POST', '/exports', { entity: 'orders', format: 'xlsx' });
+  expect(wrong.status).toBe(400);
+  expect(wrong.body.errors).toEqual([
+    { path: 'body.entity', message: 'Invalid option: expected one of "product"|"customer"|"order"|"order_line"|"payment"|"refund"|"ledger_entry"|"shipment"|"audit_entry"' },
+    { path: 'body.format', message: 'Invalid option: expected one of "csv"|"jsonl"|"parquet"' },
+  ]);
+});
+
+it('answers a body of 20,000 unknown fields with 20 errors and the count of the rest', async () => {
+  const body: Record<string, unknown> = { entity: 'order', format: 'csv' };
+  for (let i = 0; i < 20_000; i++) body[`f${i}`] = 0; // about 210 KB, under the 256 KiB body limit
+  const reply = await api('POST', '/admin/v1/exports', { token: adminToken(ANALYST), rawBody: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  expect(reply.status).toBe(400);
+  expect(Number(reply.headers.get('content-length') ?? JSON.stringify(reply.body).length)).toBeLessThan(8 * 1024);
+  expect(reply.body.errors).toHaveLength(20);
+  expect(reply.body.errorsOmitted).toBe(19_980);
+});
+
 it('refuses entities and columns the caller may not read (403), unknown columns and bad filters (400)', async () => {
   const audit = await staff(ANALYST, 'POST', '/exports', { entity: 'audit_entry', format: 'csv' });
   expect(audit.status).toBe(403);

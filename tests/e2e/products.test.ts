@@ -115,6 +115,21 @@ describe('soft delete', () => {
   });
 });
 
+describe('list pages', () => {
+  it('a list whose count is a multiple of the limit ends without an empty page', async () => {
+    const id = (await http('POST', '/products', { body: newProduct() })).body.id as string;
+    for (let i = 0; i < 4; i++) {
+      expect((await http('POST', `/products/${id}/stock-adjustments`, { body: { delta: 1, reason: `Delivery ${i}` } })).status).toBe(201);
+    }
+    const first = await http('GET', `/products/${id}/stock-adjustments?limit=2`);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await http('GET', `/products/${id}/stock-adjustments?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(second.body.items).toHaveLength(2);
+    expect(second.body.nextCursor).toBeNull();
+  });
+});
+
 describe('API description', () => {
   it('serves the OpenAPI 3.1 document to any signed-in staff member', async () => {
     const reply = await http('GET', '/openapi.json', { token: analystToken });

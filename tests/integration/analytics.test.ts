@@ -105,6 +105,7 @@ describe('the consumer behind the local stream poller (a real DynamoDB Local str
     await put({ pk: `ORDER#${o3}`, sk: `PAYMENT#${newId()}`, entityType: 'payment', amount: money(700, 'USD'), createdAt: at(DAY2, '08:00:00') });
     await set(`ORDER#${o1}`, 'ORDER', { paidAmount: 3000 }); // no status change: counts nothing
     await put({ pk: `ORDER#${o1}`, sk: `REFUND#${newId()}`, entityType: 'refund', amount: money(500), createdAt: at(DAY2, '12:00:00') });
+    await put({ pk: `ORDER#${o3}`, sk: `REFUND#${newId()}`, entityType: 'refund', amount: money(200, 'USD'), createdAt: at(DAY2, '14:00:00') });
     await put({ pk: 'JUNK#1', sk: 'PAYMENT', entityType: 'payment', amount: money(1, 'XXX'), createdAt: at(DAY1, '11:00:00') }); // poison
     await set(`ORDER#${o2}`, 'ORDER', { status: 'cancelled', updatedAt: at(DAY2, '13:00:00') });
     await put({ pk: `ORDER#${o2}`, sk: `EVENT#${newId()}`, entityType: 'order_event', from: 'pending_payment', to: 'cancelled' }); // filtered out
@@ -170,8 +171,11 @@ describe('the consumer behind the local stream poller (a real DynamoDB Local str
       },
     });
     expect(third.metrics.ordersCreated).toBe(0);
-    const usd = await daily({ from: DAY2, to: DAY2, currency: 'USD', metrics: 'revenue' }, analyst);
-    expect(usd.body.days).toEqual([{ date: DAY2, metrics: { revenue: { amount: 700, currency: 'USD' } } }]);
+    // Refunds are counted per currency, like their amounts: the EUR day above counts the EUR refund only.
+    const usd = await daily({ from: DAY2, to: DAY2, currency: 'USD', metrics: 'revenue,refunds' }, analyst);
+    expect(usd.body.days).toEqual([{ date: DAY2, metrics: { revenue: { amount: 700, currency: 'USD' }, refunds: { count: 1, amount: { amount: 200, currency: 'USD' } } } }]);
+    const chf = await daily({ from: DAY2, to: DAY2, currency: 'CHF', metrics: 'refunds' }, analyst);
+    expect(chf.body.days).toEqual([{ date: DAY2, metrics: { refunds: { count: 0, amount: { amount: 0, currency: 'CHF' } } } }]);
 
     // The poison record: in the failure destination, with Lambda's failure-record shape.
     const file = join(stateDir, 'failures', `${METRICS_CONSUMER.name}.jsonl`);

@@ -185,9 +185,27 @@ describe('ledger', () => {
     expect(cash.balances.find((b: { currency: string }) => b.currency === 'USD').debit).toBeGreaterThanOrEqual(2_000);
   });
 
+  it('without a currency, answers the trial balance of every currency held, each as its own form answers it', async () => {
+    const usdProduct = await productWithStock(admin, 5, { amount: 2_000, currency: 'USD' } as never);
+    await payInFull(admin, await order(admin, [{ productId: usdProduct, quantity: 1 }]));
+    const chfOrder = await pendingOrder(1, chf(3_000));
+    await payInFull(admin, chfOrder);
+    const all = await asStaff(finance, 'getTrialBalance', {});
+    expect(all.status).toBe(200);
+    const currencies = all.body.currencies as Array<{ currency: string; totals: { debit: number; credit: number; balance: number } }>;
+    expect(currencies.map((tb) => tb.currency)).toEqual([...currencies.map((tb) => tb.currency)].sort());
+    expect(currencies.map((tb) => tb.currency)).toEqual(expect.arrayContaining(['CHF', 'USD']));
+    for (const tb of currencies) {
+      expect(tb.totals.debit).toBe(tb.totals.credit);
+      expect(tb).toEqual(await trialBalance(tb.currency));
+    }
+  });
+
   it('validates account codes and the trial balance currency', async () => {
     expect((await asStaff(finance, 'listLedgerEntries', { params: { code: '9999' } })).status).toBe(400);
-    expect((await asStaff(finance, 'getTrialBalance', {})).status).toBe(400);
+    const wrong = await asStaff(finance, 'getTrialBalance', { query: { currency: 'XXX' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0].message).toMatch(/^Invalid option: expected one of "EUR"/);
     expect((await asStaff(ops, 'getTrialBalance', { query: { currency: 'EUR' } })).status).toBe(403);
   });
 });

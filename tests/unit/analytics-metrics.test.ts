@@ -42,7 +42,7 @@ describe('incrementsOf', () => {
     const payment = { entityType: 'payment', id: 'p', orderId: 'o', amount: { amount: 1999, currency: 'EUR' }, createdAt: '2026-03-05T10:00:00.000Z' };
     expect(incrementsOf(streamRecord(undefined, payment))).toEqual([{ date: '2026-03-05', counters: { paymentsCount: 1, revenue_EUR: 1999 } }]);
     const refund = { entityType: 'refund', id: 'r', orderId: 'o', amount: { amount: 500, currency: 'CHF' }, createdAt: '2026-03-06T10:00:00.000Z' };
-    expect(incrementsOf(streamRecord(undefined, refund))).toEqual([{ date: '2026-03-06', counters: { refundsCount: 1, refundsAmount_CHF: 500 } }]);
+    expect(incrementsOf(streamRecord(undefined, refund))).toEqual([{ date: '2026-03-06', counters: { refundsCount_CHF: 1, refundsAmount_CHF: 500 } }]);
     // A later change of the payment item (none today) would not count it again.
     expect(incrementsOf(streamRecord(payment, { ...payment, reference: 'x' }))).toEqual([]);
   });
@@ -154,6 +154,20 @@ describe('the daily answer', () => {
     expect(usd.approvalsDecided).toEqual({ count: 3, approved: 1, rejected: 2 });
     expect(usd.approvalLeadTime).toEqual({ count: 3, averageSeconds: 1.5 });
     expect(metricsOf(item, 'EUR', ['ordersCreated', 'revenue'])).toEqual({ ordersCreated: 3, revenue: { amount: 1000, currency: 'EUR' } });
+  });
+
+  test('refunds are counted per currency; a day counted before that keeps its count where it can be told', () => {
+    const today = { date: '2026-03-02', refundsCount_EUR: 1, refundsAmount_EUR: 200, refundsCount_USD: 2, refundsAmount_USD: 300 };
+    expect(metricsOf(today, 'EUR', ['refunds'])).toEqual({ refunds: { count: 1, amount: { amount: 200, currency: 'EUR' } } });
+    expect(metricsOf(today, 'USD', ['refunds'])).toEqual({ refunds: { count: 2, amount: { amount: 300, currency: 'USD' } } });
+    // Before: one count for every currency. Refunds of one currency only: it is theirs.
+    const legacy = { date: '2026-03-01', refundsCount: 2, refundsAmount_USD: 300 };
+    expect(metricsOf(legacy, 'USD', ['refunds'])).toEqual({ refunds: { count: 2, amount: { amount: 300, currency: 'USD' } } });
+    expect(metricsOf(legacy, 'EUR', ['refunds'])).toEqual({ refunds: { count: 0, amount: { amount: 0, currency: 'EUR' } } });
+    // A day that mixed currencies cannot be split: only what was counted per currency since.
+    const mixed = { date: '2026-03-03', refundsCount: 2, refundsAmount_USD: 300, refundsAmount_EUR: 100, refundsCount_EUR: 1 };
+    expect(metricsOf(mixed, 'EUR', ['refunds'])).toEqual({ refunds: { count: 1, amount: { amount: 100, currency: 'EUR' } } });
+    expect(metricsOf(mixed, 'USD', ['refunds'])).toEqual({ refunds: { count: 0, amount: { amount: 300, currency: 'USD' } } });
   });
 });
 

@@ -37,6 +37,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
         instance: { type: 'string' },
         requestId: { type: 'string' },
         errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        errorsOmitted: { type: 'integer', minimum: 1, description: 'Field errors beyond the first 20 listed in errors' },
       },
     },
   };

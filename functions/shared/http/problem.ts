@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { HttpProblem, type FieldError } from '../errors';
+import { HttpProblem, MAX_FIELD_ERRORS, type FieldError } from '../errors';
 import { logger } from '../logger';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -13,6 +13,8 @@ interface ProblemBody {
   instance?: string;
   requestId: string;
   errors?: FieldError[];
+  /** How many field errors follow those listed (only when some were left out). */
+  errorsOmitted?: number;
 }
 
 /** Errors thrown by middy's own middlewares carry a status and a package name in `cause`. */
@@ -35,6 +37,16 @@ export function toProblem(error: unknown): HttpProblem {
   return new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side', 'internal');
 }
 
+/** The first MAX_FIELD_ERRORS field errors and the count of the rest. */
+function boundedErrors(problem: HttpProblem): Pick<ProblemBody, 'errors' | 'errorsOmitted'> {
+  const errors = problem.extras.errors;
+  if (!errors) return {};
+  const listed = errors.slice(0, MAX_FIELD_ERRORS);
+  const counted = typeof problem.extras.errorsOmitted === 'number' ? problem.extras.errorsOmitted : 0;
+  const omitted = counted + errors.length - listed.length;
+  return { errors: listed, ...(omitted > 0 ? { errorsOmitted: omitted } : {}) };
+}
+
 export function problemResponse(problem: HttpProblem, requestId: string, instance?: string): APIGatewayProxyResult {
   const body: ProblemBody = {
     type: problem.type,
@@ -43,7 +55,7 @@ export function problemResponse(problem: HttpProblem, requestId: string, instanc
     detail: problem.detail,
     ...(instance ? { instance } : {}),
     requestId,
-    ...(problem.extras.errors ? { errors: problem.extras.errors } : {}),
+    ...boundedErrors(problem),
   };
   return {
     statusCode: problem.status,
