@@ -21,6 +21,7 @@ const same = (requests: string[], reason: string): RouteBudget => ({ requests, m
 export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   // docs
   getOpenApi: same([], 'The document is bundled with the function: only the authorization read.'),
+  getPartnerOpenApi: same([], 'The document is bundled with the function; the key authorizer did the only read.'),
   // iam
   getMe: same([], 'The caller’s record is the authorization read itself.'),
   listRoles: same(['Query'], 'Built-in roles are in code; custom roles are one Query page.'),

@@ -177,6 +177,7 @@ const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
   // docs
   getOpenApi: async () => ({ status: 200 }),
+  getPartnerOpenApi: async () => ({ status: 200 }),
   // iam
   getMe: async () => ({ status: 200 }),
   listRoles: async () => ({ query: { limit: '10' }, status: 200 }),

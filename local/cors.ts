@@ -3,11 +3,13 @@
  * configured, API Gateway answers preflight requests itself, adds these headers to integration
  * responses for allowed origins and ignores CORS headers returned by the Lambda (AWS docs,
  * "Configure CORS for HTTP APIs"); the local gateway does the same.
- * Keep in step with `corsPreflight` in lib/constructs/admin-api.ts (the e2e tests compare them).
+ * Keep in step with `corsPreflight` in lib/constructs/admin-api.ts (the e2e tests compare them); the
+ * allowed and exposed headers are one shared list (functions/shared/http/cors.ts).
  */
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../functions/shared/http/cors';
+
+export { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS };
 export const CORS_ALLOW_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key'] as const;
-export const CORS_EXPOSE_HEADERS = ['etag', 'location', 'retry-after', 'x-request-id'] as const;
 export const CORS_MAX_AGE_SECONDS = 600;
 
 export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:5173', 'http://localhost:3001'];

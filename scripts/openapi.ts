@@ -1,16 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OPENAPI_FILES } from '../functions/docs/files';
 import { routes } from '../functions/routes';
 import { buildOpenApi } from '../functions/shared/http/openapi';
+import type { ApiName } from '../functions/shared/http/route';
 import { version } from '../package.json';
 
-/** Writes docs/openapi.json from the route table; a unit test fails when it is out of date. */
-export function renderOpenApi(): string {
-  return JSON.stringify(buildOpenApi(routes, version), null, 2) + '\n';
+export const OPENAPI_APIS: readonly ApiName[] = ['admin', 'partner'];
+
+/** The OpenAPI document of one API as committed in docs/; a unit test fails when one is out of date. */
+export function renderOpenApi(api: ApiName): string {
+  return JSON.stringify(buildOpenApi(routes, api, version), null, 2) + '\n';
 }
 
+export const openApiPath = (api: ApiName) => join(__dirname, '..', 'docs', OPENAPI_FILES[api]);
+
 if (require.main === module) {
-  const target = join(__dirname, '..', 'docs', 'openapi.json');
-  writeFileSync(target, renderOpenApi());
-  console.log(`Wrote ${target}`);
+  for (const api of OPENAPI_APIS) {
+    writeFileSync(openApiPath(api), renderOpenApi(api));
+    console.log(`Wrote ${openApiPath(api)}`);
+  }
 }

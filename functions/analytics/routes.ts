@@ -9,9 +9,8 @@ export const analyticsRoutes = defineRoutes([
     method: 'GET',
     path: '/analytics/daily',
     module: 'analytics',
-    summary:
-      'Daily metrics of a date range (at most 366 days, UTC days, every day present): orders created, revenue, payments, refunds, ' +
-      'order status transitions, tickets opened and resolved with the mean time to resolution, approvals decided with the mean lead time',
+    summary: 'Get daily metrics',
+    description: 'Daily metrics of a date range (at most 366 UTC days, every day present): orders created, revenue, payments, refunds, order status transitions, tickets opened and resolved with the mean time to resolution, approvals decided with the mean lead time.',
     access: { permission: 'analytics:read' },
     query: DailyMetricsQuery,
     responses: { 200: DailyMetrics },

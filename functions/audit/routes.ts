@@ -10,9 +10,8 @@ export const auditRoutes = defineRoutes([
     method: 'GET',
     path: '/audit',
     module: 'audit',
-    summary:
-      'Audit entries of one entity (entityType + entityId, in chain order), of one actor (newest first), or of a time range ' +
-      '(from + to, at most 31 days, newest first, one day per page)',
+    summary: 'List audit entries',
+    description: 'Audit entries of one entity (`entityType` and `entityId`, in chain order), of one actor (newest first), or of a time range (`from` and `to`, at most 31 days, newest first, one day per page).',
     access: { permission: 'audit:read' },
     query: ListAuditQuery,
     responses: { 200: page(AuditEntry) },
@@ -23,7 +22,8 @@ export const auditRoutes = defineRoutes([
     method: 'GET',
     path: '/audit/verify',
     module: 'audit',
-    summary: "Recompute an entity's hash chain: ok with the number of entries, or the first broken sequence number",
+    summary: 'Verify an audit chain',
+    description: 'Recomputes the hash chain of an entity’s audit entries: ok with the number of entries, or the first broken sequence number.',
     access: { permission: 'audit:read' },
     query: VerifyAuditQuery,
     responses: { 200: VerifyResult },

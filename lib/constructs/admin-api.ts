@@ -15,12 +15,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { perKey } from './per-key';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../functions/shared/http/cors';
 import { API_BASE_PATH, fullPath, routeKey, type AdminRoute, type ModuleName, type RouteSpec } from '../../functions/shared/http/route';
 
 /** Request headers the admin frontends send (CORS `Access-Control-Allow-Headers`). */
-export const ADMIN_CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key'];
+export const ADMIN_CORS_ALLOW_HEADERS: string[] = [...CORS_ALLOW_HEADERS];
 /** Response headers the frontends may read (CORS `Access-Control-Expose-Headers`). */
-export const ADMIN_CORS_EXPOSE_HEADERS = ['etag', 'location', 'retry-after', 'x-request-id'];
+export const ADMIN_CORS_EXPOSE_HEADERS: string[] = [...CORS_EXPOSE_HEADERS];
 
 /** Properties of {@link AdminApi}. */
 export interface AdminApiProps {

@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { OPENAPI_FILES } from '../../functions/docs/files';
 import { MODULES, type ModuleName } from '../../functions/shared/http/route';
 import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-function';
 
@@ -46,10 +47,11 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
 
 /**
  * Data a module reads from beside its bundle rather than from inside it: the docs function serves the
- * OpenAPI document (~200 KB minified and growing with every route) without parsing it as code at init.
+ * OpenAPI documents of both APIs (~200 KB minified and growing with every route) without parsing
+ * them as code at init.
  */
 export const MODULE_BUNDLED_FILES: Partial<Record<ModuleName, Readonly<Record<string, string>>>> = {
-  docs: { 'openapi.json': 'docs/openapi.json' },
+  docs: Object.fromEntries(Object.values(OPENAPI_FILES).map((file) => [file, `docs/${file}`])),
 };
 
 /** Properties of {@link BackofficeModules}. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { adminToken, api, type ApiReply } from '../support/e2e-client';
+import { adminToken, api, partnerKey, type ApiReply } from '../support/e2e-client';
 
 /** The products slice over real HTTP through the local gateway (started by the e2e global setup). */
 type Reply = ApiReply;
@@ -135,6 +135,21 @@ describe('API description', () => {
     const reply = await http('GET', '/openapi.json', { token: analystToken });
     expect(reply.status).toBe(200);
     expect(reply.body.openapi).toBe('3.1.0');
-    expect(Object.keys(reply.body.paths)).toContain('/admin/v1/products/{id}');
+    expect(reply.body.servers[0].url).toBe('{origin}/admin/v1');
+    expect(Object.keys(reply.body.paths)).toContain('/products/{id}');
+    // Only the admin API's operations: the partner API's are in the partner document.
+    expect(JSON.stringify(reply.body.paths)).not.toContain('"operationId":"partnerCreateOrder"');
+  });
+
+  it('serves the partner document on the partner API to any valid key, and nothing without one', async () => {
+    const reply = await api('GET', '/partner/v1/openapi.json', { apiKey: partnerKey('demo-carrier') });
+    expect(reply.status).toBe(200);
+    expect(reply.body.info.title).toBe('Backoffice partner API');
+    expect(reply.body.servers[0].url).toBe('{origin}/partner/v1');
+    expect(Object.keys(reply.body.paths)).toEqual(expect.arrayContaining(['/products', '/orders', '/shipments/{id}/events']));
+    expect(Object.keys(reply.body.paths)).not.toContain('/staff');
+    const anonymous = await api('GET', '/partner/v1/openapi.json');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
   });
 });

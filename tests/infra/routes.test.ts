@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OPENAPI_FILES } from '../../functions/docs/files';
 import { routes } from '../../functions/routes';
 import { fullPath, routeKey, type ModuleName } from '../../functions/shared/http/route';
 import { logicalIdOf, resourcesOf, disposeBackoffice, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
@@ -154,13 +155,15 @@ describe('partner API (REST API)', () => {
   });
 });
 
-test('the docs function ships the OpenAPI document beside its bundle, not inside it', () => {
+test('the docs function ships both OpenAPI documents beside its bundle, not inside it', () => {
   const fn = synth.stack.modules.functions.docs;
   const metadata = resourcesOf(synth.template, 'AWS::Lambda::Function')[logicalIdOf(fn)]!.Metadata!;
   const assetDir = path.join(synth.app.outdir, String(metadata['aws:asset:path']));
-  const shipped = fs.readFileSync(path.join(assetDir, 'openapi.json'), 'utf8');
-  expect(shipped).toBe(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'));
-  // A route summary of another module appears in the document only, not in the docs function's code.
-  expect(shipped).toContain('The calling staff member and their effective permissions');
-  expect(fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8')).not.toContain('The calling staff member and their effective permissions');
+  for (const file of Object.values(OPENAPI_FILES)) {
+    expect(fs.readFileSync(path.join(assetDir, file), 'utf8')).toBe(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', file), 'utf8'));
+  }
+  // A route summary of another module appears in the documents only, not in the docs function's code.
+  const description = 'The calling staff member with their roles and effective permissions';
+  expect(fs.readFileSync(path.join(assetDir, OPENAPI_FILES.admin), 'utf8')).toContain(description);
+  expect(fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8')).not.toContain(description);
 });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { routes } from '../../functions/routes';
 import { PERMISSIONS, SCOPES } from '../../functions/shared/auth/permissions';
 import { MODULES, routeKey } from '../../functions/shared/http/route';
-import { renderOpenApi } from '../../scripts/openapi';
+import { errorStatuses } from '../../functions/shared/http/openapi';
+import { OPENAPI_APIS, openApiPath, renderOpenApi } from '../../scripts/openapi';
 
 const root = join(__dirname, '..', '..');
 
@@ -14,7 +15,7 @@ describe('the route table', () => {
       const declared =
         route.api === 'admin'
           ? access.authenticated === true || (PERMISSIONS as readonly unknown[]).includes(access.permission)
-          : (SCOPES as readonly unknown[]).includes(access.scope);
+          : access.anyKey === true || (SCOPES as readonly unknown[]).includes(access.scope);
       expect({ route: routeKey(route), declared }).toEqual({ route: routeKey(route), declared: true });
     }
   });
@@ -44,7 +45,31 @@ describe('the route table', () => {
     }
   });
 
-  it('matches the committed OpenAPI document (run `npm run openapi` after changing routes)', () => {
-    expect(readFileSync(join(root, 'docs', 'openapi.json'), 'utf8')).toBe(renderOpenApi());
+  it.each(OPENAPI_APIS)('matches the committed OpenAPI document of the %s API (run `npm run openapi` after changing routes)', (api) => {
+    expect(readFileSync(openApiPath(api), 'utf8')).toBe(renderOpenApi(api));
+  });
+
+  it('holds only its own operations in each document, with paths relative to the server', () => {
+    for (const api of OPENAPI_APIS) {
+      const document = JSON.parse(renderOpenApi(api)) as { servers: { url: string }[]; paths: Record<string, Record<string, { operationId: string }>> };
+      const operationIds = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+      expect(operationIds.sort()).toEqual(routes.filter((r) => r.api === api).map((r) => r.operationId).sort());
+      expect(document.servers[0]!.url).toBe(`{origin}/${api}/v1`);
+    }
+  });
+
+  it('declares only error statuses an operation can answer', () => {
+    for (const route of routes) {
+      const statuses = errorStatuses(route);
+      const wrong = [
+        route.method === 'GET' && statuses.includes(412) && '412 on a GET',
+        !route.body && (statuses.includes(413) || statuses.includes(415)) && '413/415 without a body',
+        !route.idempotencyKey && statuses.includes(422) && '422 without Idempotency-Key',
+        route.ifMatch !== 'required' && statuses.includes(428) && '428 without a required If-Match',
+        !('permission' in route.access || 'scope' in route.access) && statuses.includes(403) && '403 without a grant to check',
+      ].filter(Boolean);
+      expect({ route: route.operationId, wrong }).toEqual({ route: route.operationId, wrong: [] });
+      expect(statuses).toEqual(expect.arrayContaining([401, 429]));
+    }
   });
 });

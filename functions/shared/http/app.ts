@@ -15,6 +15,7 @@ import type { Principal } from '../auth/principal';
 import { resolveStaffPrincipal } from '../auth/staff-resolver';
 import { optionalEnv } from '../env';
 import { logger } from '../logger';
+import { CORS_EXPOSE_HEADERS } from './cors';
 import { problemErrorHandler } from './problem';
 import { DEFAULT_BODY_LIMIT, routeKey, type Implementations, type RouteRequest, type RouteSpec } from './route';
 import { validate } from './validation';
@@ -64,7 +65,7 @@ async function authenticate(route: RouteSpec, event: HttpEvent): Promise<Princip
   if (!partnerId || !keyId) throw unauthorized('Missing or invalid API key');
   logger.appendKeys({ principal: `partner:${partnerId}`, apiKey: keyId });
   const scopes = String(context?.scopes ?? '').split(' ').filter(Boolean);
-  if (!scopes.includes(route.access.scope)) throw forbidden(`This requires the ${route.access.scope} scope`);
+  if ('scope' in route.access && !scopes.includes(route.access.scope)) throw forbidden(`This requires the ${route.access.scope} scope`);
   return { kind: 'partner', id: partnerId, keyId, scopes, actor: `partner:${partnerId}` };
 }
 
@@ -170,7 +171,7 @@ export function createHttpHandler<const Routes extends readonly RouteSpec[]>(
       httpCors({
         origins: allowedOrigins,
         credentials: false,
-        exposeHeaders: 'ETag, Location, Retry-After, X-Request-Id',
+        exposeHeaders: CORS_EXPOSE_HEADERS.join(', '),
         maxAge: 600,
       }),
     )

@@ -26,11 +26,12 @@ export const API_BASE_PATH: Record<ApiName, string> = { admin: '/admin/v1', part
 
 /**
  * Who may call a route. Admin routes name a permission, or `authenticated` for routes any
- * active staff member may call (their own profile, the API description). Partner routes name a scope.
+ * active staff member may call (their own profile, the API description). Partner routes name a scope,
+ * or `anyKey` for routes any valid partner key may call (the API description).
  * There is no "public" access: every route requires credentials (deny by default).
  */
 export type AdminAccess = { permission: Permission } | { authenticated: true };
-export type PartnerAccess = { scope: Scope };
+export type PartnerAccess = { scope: Scope } | { anyKey: true };
 
 interface RouteBase {
   /** Unique, camelCase; names the implementation and the OpenAPI operation. */
@@ -39,7 +40,10 @@ interface RouteBase {
   /** Path below the API's base path, with `{name}` parameters. */
   path: string;
   module: ModuleName;
+  /** One short line (the operation's title in generated docs and clients). */
   summary: string;
+  /** A few sentences: what it does and its notable answers (access and paging are added from the spec). */
+  description: string;
   params?: z.ZodMiniType<Record<string, unknown>>;
   query?: z.ZodMiniType<Record<string, unknown>>;
   body?: z.ZodMiniType;
@@ -54,6 +58,18 @@ interface RouteBase {
   idempotencyKey?: 'optional' | 'required';
   /** Body size limit in bytes (413 above it); defaults to DEFAULT_BODY_LIMIT. */
   bodyLimit?: number;
+  /**
+   * Whether the implementation can answer 409 (a state that forbids the command, a unique value
+   * taken, a concurrent change). Defaults to true for commands (every method but GET), false for GET.
+   */
+  conflicts?: boolean;
+  /**
+   * Whether the implementation can answer 404. Defaults to true when the path has parameters; set it
+   * for commands whose body names something that may not exist (the order of a payment).
+   */
+  notFound?: boolean;
+  /** Success statuses whose answer carries a `Location` header (the created resource or the approval). */
+  location?: readonly number[];
 }
 
 export type AdminRoute = RouteBase & { api: 'admin'; access: AdminAccess };
