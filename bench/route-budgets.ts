@@ -78,6 +78,11 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   updateCustomer: same(['UpdateItem'], 'One conditional update.'),
   deleteCustomer: same(['UpdateItem'], 'Soft delete: one conditional update.'),
   restoreCustomer: same(['UpdateItem'], 'One conditional update.'),
+  linkCustomerPartner: same(
+    ['TransactWriteItems'],
+    'The link item (customer, partner) with checks that the customer is live and the partner exists, in one transaction; linking again is answered from the live link DynamoDB returns on the failed condition.',
+  ),
+  unlinkCustomerPartner: same(['UpdateItem'], 'One conditional update marking the live link deleted, stamped with who unlinked it.'),
   listCustomerOrders: same(['Query'], 'One Query page of the customer’s orders index.'),
   createOrder: same(['TransactWriteItems'], 'Order, history, stock reservations (each conditioned on the version of the product snapshot it was priced from), customer check and idempotency key in one transaction; a container that has no snapshot of a product reads it first (BatchGetItem).'),
   listOrders: same(['Query'], 'One Query page of the status (or customer, partner) index.'),
@@ -86,8 +91,16 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   fulfilOrder: same(['UpdateItem'], 'No read: one conditional UpdateItem (paid, the only source state, and If-Match) moves the order, appends its history entry and returns the order; the order returned on a failed condition says 404, 412 or 409.'),
   cancelOrder: same(['GetItem', 'TransactWriteItems'], 'The order is read (state, reserved lines): one release per line, which only the order names; state (with its history entry) and released stock in one transaction.'),
   completeOrder: same(['UpdateItem'], 'No read: as fulfilOrder, from delivered.'),
-  partnerCreateOrder: same(['TransactWriteItems'], 'As createOrder, without the authorization read.'),
-  partnerListOrders: same(['Query'], 'One Query page of the partner’s orders index.'),
+  partnerCreateCustomer: same(['TransactWriteItems'], 'The customer, the partner’s link to them and the idempotency key in one transaction.'),
+  partnerGetCustomer: same(['BatchGetItem'], 'The customer and the partner’s link to them by key in one strongly consistent BatchGetItem; either absent (or deleted) is 404.'),
+  partnerCreateOrder: same(
+    ['TransactWriteItems'],
+    'As createOrder, without the authorization read. The partner’s right to order for the customer is one more ConditionCheck (the link item) inside the same transaction: no extra request.',
+  ),
+  partnerListOrders: same(
+    ['Query'],
+    'One Query page: the partner’s orders by creation (gsi3), or with updatedSince by update time (sparse gsi4, a key range); status is a FilterExpression on that Query (short pages, none skipped).',
+  ),
   partnerGetOrder: same(['GetItem'], 'One item; ownership is checked on it.'),
   // finance
   createPayment: same(['TransactWriteItems'], 'No read: one transaction conditioned on the order’s state, currency and outstanding amount as the payment that settles it (the usual case); a partial payment costs a second transaction, after the order returned by the first says its balance is larger.'),
@@ -101,6 +114,10 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   createTrackingEvent: same(
     ['TransactWriteItems'],
     'Event and shipment status in one transaction, conditioned on the shipment (exists, not delivered; the item returned on a failed condition tells 404 from 409). A delivered event first reads the shipment for the order it moves (GetItem), whose move and history join the transaction.',
+  ),
+  partnerListOrderShipments: same(
+    ['GetItem', 'Query'],
+    'The order is read (its owner, and the shipment it names: only the order links the two); then the shipment and its events, which share a partition, in one Query. An order not shipped yet: the GetItem only.',
   ),
   partnerCreateTrackingEvent: same(['TransactWriteItems'], 'As createTrackingEvent (the condition also requires the calling partner as carrier; another carrier’s shipment is 404), without the authorization read.'),
   // support

@@ -96,6 +96,20 @@ export class Fixtures {
   async customer(): Promise<string> {
     return (await this.ok('createCustomer', { body: { name: 'Bench Customer', email: `${newId().toLowerCase()}@example.com` } }, 201)).id;
   }
+  /** A customer the fixture partner created (so it may order for them). */
+  async partnerCustomer(): Promise<string> {
+    const body = { name: 'Bench Partner Customer', email: `${newId().toLowerCase()}@example.com` };
+    return (await this.ok('partnerCreateCustomer', { body, headers: { 'Idempotency-Key': newId() } }, 201)).id;
+  }
+  /** An order the fixture partner placed, paid and shipped. */
+  async shippedPartnerOrder(): Promise<string> {
+    const body = { customerId: await this.partnerCustomer(), lines: [{ productId: await this.catalogProduct(), quantity: 1 }] };
+    const placed = await this.ok('partnerCreateOrder', { body, headers: { 'Idempotency-Key': newId() } }, 201);
+    await this.ok('createPayment', { params: { id: placed.id }, body: { amount: placed.total, method: 'card' } }, 201);
+    const shipped = await this.ok('createShipment', { params: { id: placed.id }, body: { carrier: 'DHL', trackingNumber: `T-${newId()}`, carrierPartnerId: this.partner } }, 201);
+    await this.ok('createTrackingEvent', { params: { id: shipped.id }, body: { type: 'in_transit', location: 'Hub' } }, 201);
+    return placed.id as string;
+  }
   async order(): Promise<{ id: string; total: { amount: number; currency: string } }> {
     const productId = await this.productWithStock();
     return this.ok('createOrder', { body: { customerId: await this.customer(), lines: [{ productId, quantity: 2 }] } }, 201);
@@ -246,6 +260,12 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     await fx.ok('deleteCustomer', { params: { id } }, 204);
     return { params: { id }, status: 200 };
   },
+  linkCustomerPartner: async (fx) => ({ params: { id: await fx.customer(), partnerId: fx.partner }, status: 200 }),
+  unlinkCustomerPartner: async (fx) => {
+    const id = await fx.customer();
+    await fx.ok('linkCustomerPartner', { params: { id, partnerId: fx.partner } }, 200);
+    return { params: { id, partnerId: fx.partner }, status: 204 };
+  },
   listCustomerOrders: async (fx) => ({ params: { id: await fx.customer() }, status: 200 }),
   createOrder: async (fx) => ({ body: { customerId: await fx.customer(), lines: [{ productId: await fx.catalogProduct(), quantity: 2 }] }, status: 201 }),
   listOrders: async () => ({ query: { status: 'pending_payment', limit: '10' }, status: 200 }),
@@ -258,14 +278,20 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     await fx.ok('createTrackingEvent', { params: { id: shipmentId }, body: { type: 'delivered' } }, 201);
     return { params: { id: orderId }, status: 200 };
   },
-  partnerCreateOrder: async (fx) => ({
-    body: { customerId: await fx.customer(), lines: [{ productId: await fx.catalogProduct(), quantity: 1 }] },
+  partnerCreateCustomer: async () => ({
+    body: { name: 'Bench Partner Customer', email: `${newId().toLowerCase()}@example.com` },
     headers: { 'Idempotency-Key': newId() },
     status: 201,
   }),
-  partnerListOrders: async () => ({ status: 200 }),
+  partnerGetCustomer: async (fx) => ({ params: { id: await fx.partnerCustomer() }, status: 200 }),
+  partnerCreateOrder: async (fx) => ({
+    body: { customerId: await fx.partnerCustomer(), lines: [{ productId: await fx.catalogProduct(), quantity: 1 }] },
+    headers: { 'Idempotency-Key': newId() },
+    status: 201,
+  }),
+  partnerListOrders: async () => ({ query: { updatedSince: '2026-01-01T00:00:00Z', status: 'pending_payment', limit: '10' }, status: 200 }),
   partnerGetOrder: async (fx) => {
-    const placed = await fx.ok('partnerCreateOrder', { body: { customerId: await fx.customer(), lines: [{ productId: await fx.productWithStock(), quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } }, 201);
+    const placed = await fx.ok('partnerCreateOrder', { body: { customerId: await fx.partnerCustomer(), lines: [{ productId: await fx.productWithStock(), quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } }, 201);
     return { params: { id: placed.id }, status: 200 };
   },
   // finance
@@ -284,6 +310,7 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
   createShipment: async (fx) => ({ params: { id: await fx.paidOrder() }, body: { carrier: 'DHL', trackingNumber: `T-${newId()}`, carrierPartnerId: fx.partner }, status: 201 }),
   getShipment: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, status: 200 }),
   createTrackingEvent: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, body: { type: 'in_transit' }, status: 201 }),
+  partnerListOrderShipments: async (fx) => ({ params: { id: await fx.shippedPartnerOrder() }, status: 200 }),
   partnerCreateTrackingEvent: async (fx) => ({ params: { id: (await fx.shipment()).shipmentId }, body: { type: 'in_transit' }, headers: { 'Idempotency-Key': newId() }, status: 201 }),
   // support
   createTicket: async (fx) => ({ body: { subject: 'Bench', description: 'Parcel missing', customerId: await fx.customer(), priority: 'normal' }, status: 201 }),

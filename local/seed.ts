@@ -5,7 +5,7 @@ import { findProduct, findProductIdBySku } from '../functions/catalog/product-re
 import { createProduct } from '../functions/catalog/products';
 import { adjustStock } from '../functions/catalog/stock';
 import { queryAdjustments } from '../functions/catalog/stock-repository';
-import { insertCustomerIfAbsent } from '../functions/orders/customer-repository';
+import { insertCustomerIfAbsent, insertPartnerLinkIfAbsent } from '../functions/orders/customer-repository';
 import type { CreateProductInput } from '../functions/catalog/schemas';
 import type { BuiltInRole, Scope } from '../functions/shared/auth/permissions';
 import { UniqueValueTaken } from '../functions/shared/conditional';
@@ -53,7 +53,10 @@ export const DEMO_PRODUCTS: ReadonlyArray<CreateProductInput> = [
 /** Units put on the shelf of every active demo product that has none, so orders work right away. */
 export const DEMO_STOCK = 100;
 
-/** Demo customers with fixed ids, so scripts and partners can order for them without looking them up. */
+/**
+ * Demo customers with fixed ids, so scripts and partners can order for them without looking them up;
+ * both are linked to `demo-shop` (DEMO_CUSTOMER_PARTNER), which may therefore order for them.
+ */
 export const DEMO_CUSTOMERS = [
   { id: '01JDEM0C0000000000000000C1', name: 'Jane Doe', email: 'jane.doe@example.com', phone: '+49 30 1234567' },
   { id: '01JDEM0C0000000000000000C2', name: 'Max Mustermann', email: 'max.mustermann@example.com' },
@@ -161,10 +164,26 @@ async function seedStock(productId: string | undefined): Promise<void> {
   await adjustStock(product.id, { delta: DEMO_STOCK, reason: 'Demo stock' }, seedContext());
 }
 
-async function seedCustomers(): Promise<void> {
+/** The demo partner the demo customers are linked to. */
+export const DEMO_CUSTOMER_PARTNER = 'demo-shop';
+
+async function seedCustomers(partnerIds: Record<string, string>): Promise<void> {
+  const partnerId = partnerIds[DEMO_CUSTOMER_PARTNER];
   for (const customer of DEMO_CUSTOMERS) {
     const ctx = seedContext();
     await insertCustomerIfAbsent({ ...customer, version: 1, createdAt: ctx.at, updatedAt: ctx.at, updatedBy: ctx.actor }, ctx);
+    if (partnerId === undefined) continue;
+    await insertPartnerLinkIfAbsent({
+      customerId: customer.id,
+      partnerId,
+      origin: 'linked',
+      createdAt: ctx.at,
+      createdBy: ctx.actor,
+      updatedAt: ctx.at,
+      updatedBy: ctx.actor,
+      requestId: ctx.requestId,
+      sourceIp: ctx.sourceIp,
+    });
   }
 }
 
@@ -173,6 +192,6 @@ export async function seedDemoData(options: { demoKeysFile: string; log?: (line:
   const staff = await seedStaff();
   const partners = await seedPartners(options.demoKeysFile, log);
   const productsCreated = await seedProducts();
-  await seedCustomers();
+  await seedCustomers(partners.partnerIds);
   return { staff, ...partners, productsCreated };
 }

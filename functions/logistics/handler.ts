@@ -3,7 +3,7 @@ import { writeContextOf } from '../shared/http/context';
 import { forbidden } from '../shared/errors';
 import { idempotencyOf, replayHeaders } from '../shared/idempotency';
 import { logisticsRoutes } from './routes';
-import { createShipment, getShipment, recordTrackingEvent } from './shipments';
+import { createShipment, getShipment, listPartnerOrderShipments, recordTrackingEvent } from './shipments';
 
 export const handler = createHttpHandler(logisticsRoutes, {
   createShipment: async (req) => {
@@ -14,6 +14,10 @@ export const handler = createHttpHandler(logisticsRoutes, {
   createTrackingEvent: async (req) => {
     const result = await recordTrackingEvent(req.params.id, req.body, undefined, idempotencyOf(req, 'createTrackingEvent', { required: false }), writeContextOf(req));
     return { status: 201, body: result.body, headers: replayHeaders(result) };
+  },
+  partnerListOrderShipments: async (req) => {
+    if (req.principal.kind !== 'partner') throw forbidden('Only partners call the partner API');
+    return { status: 200, body: await listPartnerOrderShipments(req.params.id, req.principal.id) };
   },
   partnerCreateTrackingEvent: async (req) => {
     if (req.principal.kind !== 'partner') throw forbidden('Only partners call the partner API');

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { defineRoutes } from '../shared/http/route';
 import { IdParams } from '../shared/schemas';
-import { CreateShipmentBody, PartnerTrackingEvent, Shipment, ShipmentWithEvents, TrackingEvent, TrackingEventBody } from './schemas';
+import { CreateShipmentBody, PartnerShipments, PartnerTrackingEvent, Shipment, ShipmentWithEvents, TrackingEvent, TrackingEventBody } from './schemas';
 
 const OrderParams = z.lazy(() => z.strictObject({ id: IdParams.shape.id }));
 
@@ -45,6 +45,18 @@ export const logisticsRoutes = defineRoutes([
     body: TrackingEventBody,
     idempotencyKey: 'optional',
     responses: { 201: TrackingEvent },
+  },
+  {
+    operationId: 'partnerListOrderShipments',
+    api: 'partner',
+    method: 'GET',
+    path: '/orders/{id}/shipments',
+    module: 'logistics',
+    summary: 'List the shipments of your order',
+    description: 'The shipments of one of the calling partner’s orders with carrier, tracking number, status and tracking events, oldest event first. Another partner’s order is 404.',
+    access: { scope: 'orders:read' },
+    params: OrderParams,
+    responses: { 200: PartnerShipments },
   },
   {
     operationId: 'partnerCreateTrackingEvent',

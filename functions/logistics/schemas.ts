@@ -53,10 +53,37 @@ export const ShipmentWithEvents = z
   .extend(Shipment, { events: z.array(TrackingEvent) })
   .register(z.globalRegistry, { id: 'ShipmentWithEvents' });
 
+/** A tracking event as the ordering partner sees it: no internal actor ids. */
+export const PartnerShipmentEvent = z.lazy(() =>
+  z.object({
+    id: Id,
+    type: TrackingEventType,
+    at: described(Timestamp, "When it happened (the carrier's time)"),
+    location: z.optional(z.string()),
+  }),
+);
+
+/** A shipment of one of the calling partner's orders: carrier, tracking number, status and events (oldest first). */
+export const PartnerShipment = z
+  .object({
+    id: Id,
+    orderId: Id,
+    status: ShipmentStatus,
+    carrier: z.string(),
+    trackingNumber: z.string(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    events: z.array(PartnerShipmentEvent),
+  })
+  .register(z.globalRegistry, { id: 'PartnerShipment' });
+
+export const PartnerShipments = z.lazy(() => z.object({ items: z.array(PartnerShipment) }).register(z.globalRegistry, { id: 'PartnerShipments' }));
+
 /** What a carrier partner gets back for an event it posted. */
 export const PartnerTrackingEvent = z.omit(TrackingEvent, { recordedBy: true }).register(z.globalRegistry, { id: 'PartnerTrackingEvent' });
 
 export type Shipment = z.infer<typeof Shipment>;
+export type PartnerShipment = z.infer<typeof PartnerShipment>;
 export type ShipmentStatus = z.infer<typeof ShipmentStatus>;
 export type TrackingEvent = z.infer<typeof TrackingEvent>;
 export type TrackingEventType = z.infer<typeof TrackingEventType>;

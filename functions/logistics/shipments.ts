@@ -1,12 +1,12 @@
 import { shipStock } from '../catalog/stock-repository';
 import { explainOrderRace, historyEvent, readForTransition } from '../orders/order-state';
-import { ORDER_ACTION, orderUpdate } from '../orders/order-repository';
+import { findOrder, ORDER_ACTION, orderUpdate } from '../orders/order-repository';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
 import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
-import type { Shipment, TrackingEvent } from './schemas';
+import type { PartnerShipment, Shipment, TrackingEvent } from './schemas';
 import {
   activePartnerCheck,
   findShipment,
@@ -91,6 +91,34 @@ export async function getShipment(id: string) {
   const { shipment, events } = await findShipmentWithEvents(id);
   if (!shipment) throw notFound('Shipment');
   return { ...toShipment(shipment), events: events.map(toTrackingEvent) };
+}
+
+/** What the ordering partner sees of a shipment: no carrier partner id, actors, versions or request data. */
+export function toPartnerShipment(shipment: ShipmentRecord, events: TrackingEventRecord[]): PartnerShipment {
+  const { id, orderId, status, carrier, trackingNumber, createdAt, updatedAt } = shipment;
+  return {
+    id,
+    orderId,
+    status,
+    carrier,
+    trackingNumber,
+    createdAt,
+    updatedAt,
+    events: events.map((event) => ({ id: event.id, type: event.type, at: event.at, ...(event.location === undefined ? {} : { location: event.location }) })),
+  };
+}
+
+/**
+ * The shipments of a partner's order: the order (one GetItem: its owner and the shipment it names),
+ * then the shipment with its events (one Query of the shipment's partition). An order that is not the
+ * partner's is 404; an order not shipped yet has none.
+ */
+export async function listPartnerOrderShipments(orderId: string, partnerId: string): Promise<{ items: PartnerShipment[] }> {
+  const order = await findOrder(orderId);
+  if (!order || order.partnerId !== partnerId) throw notFound('Order');
+  if (order.shipmentId === undefined) return { items: [] };
+  const { shipment, events } = await findShipmentWithEvents(order.shipmentId);
+  return { items: shipment ? [toPartnerShipment(shipment, events)] : [] };
 }
 
 /**

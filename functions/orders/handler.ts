@@ -7,14 +7,19 @@ import { idempotencyOf, replayHeaders, type CommandResult } from '../shared/idem
 import {
   canSeePii,
   createCustomer,
+  createPartnerCustomer,
   deleteCustomer,
   getCustomer,
+  getPartnerCustomer,
+  linkCustomerToPartner,
   listCustomers,
   restoreCustomer,
   toCustomer,
+  toPartnerCustomer,
+  unlinkCustomerFromPartner,
   updateCustomer,
 } from './customers';
-import { cancelOrder, completeOrder, fulfilOrder, getOrder, getOrderHistory, listOrders, placeOrder, toOrder } from './orders';
+import { cancelOrder, completeOrder, fulfilOrder, getOrder, getOrderHistory, listOrders, listPartnerOrders, placeOrder, toOrder } from './orders';
 import { ordersRoutes } from './routes';
 import type { Order } from './schemas';
 
@@ -60,6 +65,11 @@ export const handler = createHttpHandler(ordersRoutes, {
     status: 200,
     body: toCustomer(await restoreCustomer(req.params.id, req.ifMatch, writeContextOf(req)), canSeePii(req.principal)),
   }),
+  linkCustomerPartner: async (req) => ({ status: 200, body: await linkCustomerToPartner(req.params.id, req.params.partnerId, writeContextOf(req)) }),
+  unlinkCustomerPartner: async (req) => {
+    await unlinkCustomerFromPartner(req.params.id, req.params.partnerId, writeContextOf(req));
+    return { status: 204, body: undefined };
+  },
   listCustomerOrders: async (req) => ({
     status: 200,
     body: await listOrders({ ...req.query, customerId: req.params.id }, 'admin.customer-orders'),
@@ -76,13 +86,19 @@ export const handler = createHttpHandler(ordersRoutes, {
   cancelOrder: async (req) => ({ status: 200, body: await cancelOrder(req.params.id, req.body.reason, req.ifMatch, writeContextOf(req)) }),
   completeOrder: async (req) => ({ status: 200, body: await completeOrder(req.params.id, req.ifMatch, writeContextOf(req)) }),
 
+  partnerCreateCustomer: async (req) => {
+    const result = await createPartnerCustomer(partnerOf(req.principal), req.body, idempotencyOf(req, 'partnerCreateCustomer', { required: true }), writeContextOf(req));
+    return created(result, `/partner/v1/customers/${result.body.id}`);
+  },
+  partnerGetCustomer: async (req) => ({ status: 200, body: toPartnerCustomer(await getPartnerCustomer(req.params.id, partnerOf(req.principal))) }),
+
   partnerCreateOrder: async (req) => {
     const partnerId = partnerOf(req.principal);
     const result = await placeOrder(req.body, { partnerId }, idempotencyOf(req, 'partnerCreateOrder', { required: true }), writeContextOf(req));
     return created({ ...result, body: forPartner(result.body) }, `/partner/v1/orders/${result.body.id}`);
   },
   partnerListOrders: async (req) => {
-    const page = await listOrders({ ...req.query, partnerId: partnerOf(req.principal) }, 'partner.orders');
+    const page = await listPartnerOrders(partnerOf(req.principal), req.query);
     return { status: 200, body: { items: page.items.map(forPartner), nextCursor: page.nextCursor } };
   },
   partnerGetOrder: async (req) => ({

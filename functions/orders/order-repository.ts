@@ -1,6 +1,6 @@
 import { tableName } from '../shared/db';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
-import { GSI1, GSI2, GSI3, orderKeys } from '../shared/keys';
+import { GSI1, GSI2, GSI3, GSI4, orderKeys } from '../shared/keys';
 import type { Money } from '../shared/money';
 import type { NamedAction } from '../shared/transaction-repository';
 import { buildUpdate } from '../shared/update-expression';
@@ -74,7 +74,9 @@ export function orderPut(order: OrderRecord): NamedAction {
           ...orderKeys.byId(order.id),
           ...orderKeys.byStatus(order.status, order.createdAt, order.id),
           ...orderKeys.byCustomer(order.customerId, order.createdAt, order.id),
-          ...(order.partnerId ? orderKeys.byPartner(order.partnerId, order.createdAt, order.id) : {}),
+          ...(order.partnerId
+            ? { ...orderKeys.byPartner(order.partnerId, order.createdAt, order.id), ...orderKeys.byPartnerUpdated(order.partnerId, order.updatedAt, order.id) }
+            : {}),
           entityType: 'order',
           ...order,
         },
@@ -100,9 +102,13 @@ export interface OrderChange {
   event?: OrderHistoryRecord;
 }
 
-/** The update expression and condition of an order change: stamped, version bumped, history appended. */
-function orderChangeParts(change: OrderChange, ctx: WriteContext) {
-  const set: Record<string, unknown> = { ...stampOf(ctx), ...change.set };
+/**
+ * The update expression and condition of an order change: stamped, version bumped, history appended,
+ * and its place in its partner's by-update-time list (gsi4) moved to now. Every write of an existing
+ * order comes through here, so that list cannot miss a change.
+ */
+function orderChangeParts(orderId: string, change: OrderChange, ctx: WriteContext) {
+  const set: Record<string, unknown> = { ...stampOf(ctx), ...orderKeys.updatedSortKey(ctx.at, orderId), ...change.set };
   if (change.status) {
     set.status = change.status;
     set.gsi1pk = orderKeys.byStatusPartition(change.status);
@@ -146,7 +152,7 @@ export function orderUpdate(orderId: string, change: OrderChange, ctx: WriteCont
       Update: {
         TableName: tableName(),
         Key: orderKeys.byId(orderId),
-        ...orderChangeParts(change, ctx),
+        ...orderChangeParts(orderId, change, ctx),
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
@@ -158,7 +164,7 @@ export function orderUpdate(orderId: string, change: OrderChange, ctx: WriteCont
  * the order after it, or throws ConditionFailed carrying the order as DynamoDB saw it (none: absent).
  */
 export function updateOrder(orderId: string, change: OrderChange, ctx: WriteContext): Promise<OrderRecord> {
-  const { ConditionExpression, ...update } = orderChangeParts(change, ctx);
+  const { ConditionExpression, ...update } = orderChangeParts(orderId, change, ctx);
   return updateRecord<OrderRecord>(orderKeys.byId(orderId), update, ConditionExpression);
 }
 
@@ -193,4 +199,39 @@ export function queryOrders(list: OrderList, range: { from?: string; to?: string
         startKey,
       });
   }
+}
+
+/** A partner's orders, as the partner API lists them. */
+export interface PartnerOrderList {
+  partnerId: string;
+  /** Only orders in this status (a filter on the Query: pages may be short, none is skipped). */
+  status?: OrderStatus;
+  /** Orders changed at or after this time, oldest change first (gsi4); else newest created first (gsi3). */
+  updatedSince?: string;
+  /** Creation-time range (gsi3 only). */
+  created?: { from?: string; to?: string };
+}
+
+/** One Query: by update time on gsi4 (from `updatedSince`, ascending) or by creation on gsi3 (newest first). */
+export function queryPartnerOrders(list: PartnerOrderList, limit: number, startKey?: Record<string, unknown>) {
+  const filter = list.status === undefined ? {} : { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': list.status } } };
+  if (list.updatedSince !== undefined) {
+    return queryPage<OrderRecord>({
+      index: GSI4,
+      partition: orderKeys.byPartnerUpdatedPartition(list.partnerId),
+      sortRange: orderKeys.updatedSinceRange(list.updatedSince),
+      descending: false,
+      ...filter,
+      limit,
+      startKey,
+    });
+  }
+  return queryPage<OrderRecord>({
+    index: GSI3,
+    partition: orderKeys.byPartnerPartition(list.partnerId),
+    sortRange: orderKeys.ownedRange(list.created?.from, list.created?.to),
+    ...filter,
+    limit,
+    startKey,
+  });
 }

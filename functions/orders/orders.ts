@@ -8,7 +8,7 @@ import { newId } from '../shared/ids';
 import type { Money } from '../shared/money';
 import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
-import { liveCustomerCheck } from './customer-repository';
+import { LINK_ACTION, liveCustomerCheck, partnerLinkCheck } from './customer-repository';
 import { explainOrderRace, explainRefusedMove, historyEvent, readForTransition, toOrder, transitioned } from './order-state';
 import { sourcesOf } from './lifecycle';
 import {
@@ -16,6 +16,7 @@ import {
   orderPut,
   orderUpdate,
   queryOrders,
+  queryPartnerOrders,
   updateOrder,
   type OrderLineRecord,
   type OrderList,
@@ -76,7 +77,15 @@ const insufficientStock = (sku: string, available: number, wanted: number, index
  * longer what the order was priced from (gone, not for sale, another price or version), as opposed to
  * a lost stock or customer condition; an order priced from cached snapshots is then priced again.
  */
-function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[], products: Map<string, ProductRecord>): { problem: Error; stale: boolean } {
+function explainPlacement(
+  error: TransactionCancelled,
+  lines: OrderLineRecord[],
+  products: Map<string, ProductRecord>,
+  origin: OrderOrigin,
+): { problem: Error; stale: boolean } {
+  // A partner learns nothing of customers it may not act for: unknown, deleted or another partner's
+  // customer are one answer, as for any object a partner may not see.
+  if (origin.partnerId !== undefined && (error.failed('customer') || error.failed(LINK_ACTION))) return { problem: notFound('Customer'), stale: false };
   if (error.failed('customer')) {
     return { problem: badRequest('The customer does not exist or was deleted', [{ path: 'body.customerId', message: 'No such customer' }]), stale: false };
   }
@@ -100,14 +109,18 @@ function explainPlacement(error: TransactionCancelled, lines: OrderLineRecord[],
 }
 
 export interface OrderOrigin {
-  /** Set when a partner places the order through the partner API. */
+  /**
+   * Set when a partner places the order through the partner API: the customer must be one the
+   * partner may act for (a live link, checked inside the order's transaction).
+   */
   partnerId?: string;
 }
 
 /**
  * Places an order in ONE transaction: puts the order and its first history event, reserves stock on
  * every line (conditioned on the availability, the product being active and not deleted, and the
- * version of the product it was priced from), checks the customer and records the idempotency key.
+ * version of the product it was priced from), checks the customer (for a partner: also its link to the
+ * customer; else 404 "Customer not found") and records the idempotency key.
  * The products come from this container's snapshots (no read) or, when it lacks one, from one
  * BatchGetItem; a snapshot that proves stale (the version condition lost, or it no longer prices) is
  * replaced by a fresh read and the order priced again, once. Insufficient stock → 409 naming the product.
@@ -159,11 +172,12 @@ export async function placeOrder(
           orderPut(order),
           ...lines.map((line) => reserveStock(line, ctx, products.get(line.productId)!.version)),
           liveCustomerCheck(input.customerId),
+          ...(origin.partnerId === undefined ? [] : [partnerLinkCheck(input.customerId, origin.partnerId)]),
         ]);
         return response;
       } catch (error) {
         if (!(error instanceof TransactionCancelled)) throw error;
-        const { problem, stale } = explainPlacement(error, lines, products);
+        const { problem, stale } = explainPlacement(error, lines, products, origin);
         if (fromCache && stale) continue;
         throw problem;
       }
@@ -176,7 +190,7 @@ export async function placeOrder(
 
 export async function getOrder(id: string, partnerId?: string): Promise<OrderRecord> {
   const order = await findOrder(id);
-  // Another partner's order is "not found" (DESIGN §5), as is any order to a partner that is not its own.
+  // Another partner's order is "not found", as is any order to a partner that is not its own.
   if (!order || (partnerId !== undefined && order.partnerId !== partnerId)) throw notFound('Order');
   return order;
 }
@@ -220,6 +234,31 @@ export async function listOrders(input: ListOrdersInput, cursorScope: string) {
   const range = timeBounds(input.from, input.to);
   const binding = `${cursorScope}|${JSON.stringify(list)}|${range.from ?? ''}|${range.to ?? ''}`;
   const page = await queryOrders(list, range, input.limit, decodeCursor(input.cursor, binding));
+  return { items: page.items.map(toOrder), nextCursor: encodeCursor(page.lastKey, binding) };
+}
+
+export interface PartnerOrdersInput {
+  status?: OrderStatus;
+  updatedSince?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The calling partner's orders: one Query. With `updatedSince`, those changed at or after it, oldest
+ * change first (gsi4), the way to poll for changes; else newest created first within from/to (gsi3).
+ * `status` filters either.
+ */
+export async function listPartnerOrders(partnerId: string, input: PartnerOrdersInput) {
+  if (input.updatedSince !== undefined && (input.from !== undefined || input.to !== undefined)) {
+    throw badRequest('updatedSince cannot be combined with from/to', [{ path: 'query.updatedSince', message: 'Not with from or to' }]);
+  }
+  const created = timeBounds(input.from, input.to);
+  const list = { partnerId, ...(input.status ? { status: input.status } : {}), ...(input.updatedSince ? { updatedSince: input.updatedSince } : { created }) };
+  const binding = `partner.orders|${JSON.stringify(list)}`;
+  const page = await queryPartnerOrders(list, input.limit, decodeCursor(input.cursor, binding));
   return { items: page.items.map(toOrder), nextCursor: encodeCursor(page.lastKey, binding) };
 }
 

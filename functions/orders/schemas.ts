@@ -40,6 +40,35 @@ export const Customer = z.lazy(() =>
     .register(z.globalRegistry, { id: 'Customer' }),
 );
 
+/** What a partner sees of a customer it may act for: personal data masked, no internal actor ids. */
+export const PartnerCustomer = z.lazy(() =>
+  z
+    .object({
+      id: Id,
+      name: z.string(),
+      email: described(z.string(), 'Masked (j***@example.com)'),
+      phone: described(z.optional(z.string()), 'Masked except its last two digits'),
+      createdAt: Timestamp,
+      updatedAt: Timestamp,
+    })
+    .register(z.globalRegistry, { id: 'PartnerCustomer' }),
+);
+
+export const CustomerPartnerParams = z.lazy(() => z.strictObject({ id: Id, partnerId: Id }));
+
+/** A partner may place orders for the customer while this link exists. */
+export const CustomerPartnerLink = z.lazy(() =>
+  z
+    .object({
+      customerId: Id,
+      partnerId: Id,
+      origin: described(z.enum(['created', 'linked']), 'created: the partner created the customer through the partner API; linked: staff linked them'),
+      createdAt: Timestamp,
+      createdBy: Actor,
+    })
+    .register(z.globalRegistry, { id: 'CustomerPartnerLink' }),
+);
+
 // ---------------------------------------------------------------------------------------------
 // Orders
 
@@ -48,8 +77,8 @@ export const OrderStatus = z.lazy(() => z.enum(ORDER_STATUSES));
 
 /**
  * Lines per order. One TransactWriteItems holds at most 100 actions; creating an order also puts the
- * order, its first history event, checks the customer and records the idempotency key (4 actions),
- * and reserves stock with one action per line.
+ * order (its first history entry embedded), checks the customer, for a partner its link to the
+ * customer, and records the idempotency key (4 actions), and reserves stock with one action per line.
  */
 export const MAX_ORDER_LINES = 96;
 
@@ -120,6 +149,21 @@ export const ListOrdersQuery = z.lazy(() =>
 
 export const OwnedOrdersQuery = z.lazy(() => z.strictObject({ ...CreatedRange, ...Pagination }));
 
+/** ISO 8601 with `Z` or an offset, normalized to UTC (milliseconds, as the orders' `updatedAt`). */
+const UpdatedSince = z.lazy(() => z.pipe(z.iso.datetime({ offset: true }), z.transform((value) => new Date(value).toISOString())));
+
+export const PartnerOrdersQuery = z.lazy(() =>
+  z.strictObject({
+    status: described(z.optional(OrderStatus), 'Only orders in this status now'),
+    updatedSince: described(
+      z.optional(UpdatedSince),
+      'Orders changed at or after this time (inclusive), oldest change first; not with from/to. Poll with the updatedAt of the last order seen, following nextCursor',
+    ),
+    ...CreatedRange,
+    ...Pagination,
+  }),
+);
+
 export const CancelOrderBody = z.lazy(() => z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }));
 
 export const OrderHistoryEntry = z.lazy(() =>
@@ -137,6 +181,8 @@ export const OrderHistory = z.lazy(() =>
 );
 
 export type Customer = z.infer<typeof Customer>;
+export type PartnerCustomer = z.infer<typeof PartnerCustomer>;
+export type CustomerPartnerLink = z.infer<typeof CustomerPartnerLink>;
 export type Order = z.infer<typeof Order>;
 export type OrderStatus = z.infer<typeof OrderStatus>;
 export type OrderHistoryEntry = z.infer<typeof OrderHistoryEntry>;

@@ -75,6 +75,11 @@ export interface PageQuery {
   startKey?: Record<string, unknown>;
   /** Newest (highest sort key) first unless false. */
   descending?: boolean;
+  /**
+   * A FilterExpression (its own `#names` and `:values`). DynamoDB applies it after `limit` items were
+   * read, so a page may hold fewer items (even none) and still have a next key: no item is skipped.
+   */
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
 }
 
 function keyCondition(query: PageQuery): { expression: string; values: Record<string, unknown> } {
@@ -98,13 +103,14 @@ function continuationAttributes(index: PageQuery['index']): string[] {
 export async function queryPage<T>(query: PageQuery): Promise<{ items: T[]; lastKey?: Record<string, unknown> }> {
   const prefix = query.index ?? '';
   const condition = keyCondition(query);
-  const names = { '#pk': `${prefix}pk`, ...(query.sortPrefix || query.sortRange ? { '#sk': `${prefix}sk` } : {}) };
-  const values = { ':pk': query.partition, ...condition.values };
+  const names = { '#pk': `${prefix}pk`, ...(query.sortPrefix || query.sortRange ? { '#sk': `${prefix}sk` } : {}), ...query.filter?.names };
+  const values = { ':pk': query.partition, ...condition.values, ...query.filter?.values };
   const { Items, LastEvaluatedKey } = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: query.index,
       KeyConditionExpression: condition.expression,
+      FilterExpression: query.filter?.expression,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: query.descending === false,

@@ -6,6 +6,7 @@ export type EntityType =
   | 'product'
   | 'stock_adjustment'
   | 'customer'
+  | 'customer_partner'
   | 'order'
   | 'payment'
   | 'refund'
@@ -38,7 +39,10 @@ export const GSI1 = 'gsi1' as const;
 export const GSI2 = 'gsi2' as const;
 /** Sparse: only items that belong to a partner (their orders) carry gsi3 keys. */
 export const GSI3 = 'gsi3' as const;
-/** Sparse: only active tickets carry gsi4 keys (the due-time list). */
+/**
+ * Sparse: only active tickets (the due-time list) and partner orders (each partner's orders by
+ * update time) carry gsi4 keys.
+ */
 export const GSI4 = 'gsi4' as const;
 
 /** Live items sort before deleted ones within a list partition, so one Query serves both views. */
@@ -104,12 +108,17 @@ export const customerKeys = {
   allPartition: () => 'CUSTOMERS',
   liveSortPrefix: () => `${LIVE}#`,
   sortKeyOf: (liveness: Liveness, id: string) => `${liveness}#${id}`,
+  /**
+   * A partner may act for the customer (place orders for them): one item per (customer, partner) in
+   * the customer's partition, so placing an order checks it with a ConditionCheck by key.
+   */
+  partnerLink: (customerId: string, partnerId: string): PrimaryKey => ({ pk: `CUSTOMER#${customerId}`, sk: `PARTNER#${partnerId}` }),
 };
 
 /**
  * An order is one item (lines and history embedded) plus, in its partition, its payments and
- * refunds. Three lists: by status (gsi1), by customer (gsi2) and by partner (gsi3, sparse), each
- * newest first with an optional creation-time range.
+ * refunds. Lists: by status (gsi1), by customer (gsi2) and by partner (gsi3, sparse), each newest
+ * first with an optional creation-time range; and a partner's orders by update time (gsi4, sparse).
  */
 export const orderKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
@@ -126,6 +135,19 @@ export const orderKeys = {
     gsi3sk: `ORDER#${createdAt}#${id}`,
   }),
   byPartnerPartition: (partnerId: string) => `PARTNER#${partnerId}`,
+  /**
+   * gsi4 (sparse): a partner's orders by the time of their last change, oldest change first. Only
+   * partner orders carry `gsi4pk`; every write of an order sets `gsi4sk` (see `updatedSortKey`).
+   */
+  byPartnerUpdated: (partnerId: string, updatedAt: string, id: string) => ({
+    gsi4pk: `PARTNER_ORDERS#${partnerId}`,
+    gsi4sk: `${updatedAt}#${id}`,
+  }),
+  byPartnerUpdatedPartition: (partnerId: string) => `PARTNER_ORDERS#${partnerId}`,
+  /** The gsi4 sort key an order's write sets (harmless on an order without a partner: no gsi4pk, not indexed). */
+  updatedSortKey: (updatedAt: string, id: string) => ({ gsi4sk: `${updatedAt}#${id}` }),
+  /** Changed at or after `since` (inclusive; a normalized ISO 8601 UTC timestamp). */
+  updatedSinceRange: (since: string) => timeRange('', since, undefined),
   /** Range within a customer's or partner's list (their sort keys start with `ORDER#`). */
   ownedRange: (from?: string, to?: string) => timeRange('ORDER#', from, to),
   payment: (orderId: string, paymentId: string): PrimaryKey => ({ pk: `ORDER#${orderId}`, sk: `PAYMENT#${paymentId}` }),

@@ -202,6 +202,7 @@ describe('a scripted workload is audited, one entry per change', () => {
     // Every write of the single table that is not derived is one change. Per request, exactly these entries
     // (idempotency records and unique claims are derived: never audited):
     //   customer           → customer create
+    //   link to a partner  → customer_partner create
     //   stock adjustment   → product update (stock counters), stock_adjustment create
     //   order (staff)      → order create, product update (reserved)
     //   order (partner)    → the same, by partner:<id>
@@ -231,6 +232,8 @@ describe('a scripted workload is audited, one entry per change', () => {
     const adjustment = await step('stock adjustment', ['product:update', 'stock_adjustment:create'], ops, admin('POST', `/products/${productId}/stock-adjustments`, { delta: 10, reason: 'Goods received' }, OPS), 201);
     const customer = await step('customer', ['customer:create'], adminActor(), admin('POST', '/customers', { name: 'Audit Customer', email: `audit-${randomUUID().slice(0, 8)}@example.com` }), 201);
     const customerId: string = customer.body.id;
+    // The partner may order for the customer once staff link them.
+    await step('link to demo-shop', ['customer_partner:create'], adminActor(), admin('PUT', `/customers/${customerId}/partners/${shopId}`), 200);
     const staffOrder = await step('staff order', ['order:create', 'product:update'], adminActor(), admin('POST', '/orders', { customerId, lines: [{ productId, quantity: 2 }] }), 201);
     const orderId: string = staffOrder.body.id;
     expect(staffOrder.body.total).toEqual(eur(20_000));

@@ -107,3 +107,59 @@ describe('spot checks a reviewer can read', () => {
     expect(reply.status).toBe(status);
   });
 });
+
+describe('customers a partner may order for', () => {
+  /** Seeded by `npm start` and linked to demo-shop (local/seed.ts). */
+  const DEMO_CUSTOMERS = ['01JDEM0C0000000000000000C1', '01JDEM0C0000000000000000C2'];
+  let partnerB: { id: string; key: string };
+  let productId: string;
+
+  const asPartner = (apiKey: string, method: string, path: string, body?: unknown) =>
+    api(method, `/partner/v1${path}`, { apiKey, ...(body === undefined ? {} : { body }), headers: { 'Idempotency-Key': newId() } });
+  const order = (apiKey: string, customerId: string) => asPartner(apiKey, 'POST', '/orders', { customerId, lines: [{ productId, quantity: 1 }] });
+  const createCustomer = async (apiKey: string) => {
+    const created = await asPartner(apiKey, 'POST', '/customers', { name: 'Matrix Customer', email: `matrix.${newId().toLowerCase()}@example.com` });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  };
+
+  beforeAll(async () => {
+    const partner = (await api('POST', '/admin/v1/partners', { token: adminToken(), body: { name: `matrix-b-${newId().slice(-6)}`, scopes: ['orders:read', 'orders:write'] } })).body;
+    partnerB = { id: partner.id, key: (await api('POST', `/admin/v1/partners/${partner.id}/keys`, { token: adminToken(), body: {} })).body.key };
+    const product = (await api('POST', '/admin/v1/products', { token: adminToken(), body: { sku: `MATRIX-${newId()}`, name: 'Matrix item', price: { amount: 100, currency: 'EUR' }, status: 'active' } })).body;
+    productId = product.id;
+    expect((await api('POST', `/admin/v1/products/${productId}/stock-adjustments`, { token: adminToken(), body: { delta: 20, reason: 'Goods received' } })).status).toBe(201);
+  });
+
+  it("partner A (demo-shop) cannot order for partner B's customer, nor for an unknown or a staff-only one: 404, nothing written", async () => {
+    const theirs = await createCustomer(partnerB.key);
+    const staffOnly = (await api('POST', '/admin/v1/customers', { token: adminToken('ops@example.com'), body: { name: 'Staff only', email: `staff.${newId().toLowerCase()}@example.com` } })).body.id;
+    for (const customerId of [theirs, staffOnly, newId()]) {
+      const refused = await order(partnerKey('demo-shop'), customerId);
+      expect({ status: refused.status, detail: refused.body.detail, type: refused.headers.get('content-type') }).toEqual({ status: 404, detail: 'Customer not found', type: 'application/problem+json' });
+      expect((await asPartner(partnerKey('demo-shop'), 'GET', `/customers/${customerId}`)).status).toBe(404);
+    }
+    for (const customerId of DEMO_CUSTOMERS) expect((await order(partnerB.key, customerId)).status).toBe(404);
+    const stock = (await api('GET', `/admin/v1/products/${productId}`, { token: adminToken() })).body.stock;
+    expect(stock).toEqual({ onHand: 20, reserved: 0, available: 20 });
+    expect((await api('GET', `/admin/v1/customers/${theirs}/orders`, { token: adminToken() })).body.items).toEqual([]);
+  });
+
+  it('partner A orders for its own customers and the ones staff linked to it (the demo customers); B after staff link it', async () => {
+    const own = await createCustomer(partnerKey('demo-shop'));
+    expect((await order(partnerKey('demo-shop'), own)).status).toBe(201);
+    for (const customerId of DEMO_CUSTOMERS) {
+      expect((await order(partnerKey('demo-shop'), customerId)).status).toBe(201);
+      expect((await asPartner(partnerKey('demo-shop'), 'GET', `/customers/${customerId}`)).status).toBe(200);
+    }
+    const staffOnly = (await api('POST', '/admin/v1/customers', { token: adminToken('ops@example.com'), body: { name: 'To link', email: `link.${newId().toLowerCase()}@example.com` } })).body.id;
+    expect((await order(partnerB.key, staffOnly)).status).toBe(404);
+    // Linking needs customers:write (operations has it, finance does not).
+    expect((await api('PUT', `/admin/v1/customers/${staffOnly}/partners/${partnerB.id}`, { token: adminToken('finance@example.com') })).status).toBe(403);
+    expect((await api('PUT', `/admin/v1/customers/${staffOnly}/partners/${partnerB.id}`, { token: adminToken('ops@example.com') })).status).toBe(200);
+    expect((await order(partnerB.key, staffOnly)).status).toBe(201);
+    expect((await order(partnerKey('demo-shop'), staffOnly)).status).toBe(404);
+    expect((await api('DELETE', `/admin/v1/customers/${staffOnly}/partners/${partnerB.id}`, { token: adminToken('ops@example.com') })).status).toBe(204);
+    expect((await order(partnerB.key, staffOnly)).status).toBe(404);
+  });
+});

@@ -163,7 +163,47 @@ describe('isolation between partners', () => {
     );
     expect((await asOther('POST', `/shipments/${shipment.body.id}/events`, { type: 'delivered' }, { 'Idempotency-Key': randomUUID() })).status).toBe(404);
     expect((await staff(OPS, 'GET', `/orders/${placed.body.id}`)).body.status).toBe('shipped');
+    expect((await asOther('GET', `/orders/${placed.body.id}/shipments`)).status).toBe(404);
   });
+});
+
+it('a partner follows the fulfilment of its order: shipment, tracking events, and what changed since its last poll', async () => {
+  const productId = await productWithStock(3);
+  const before = new Date().toISOString();
+  const placed = await expectStatus(
+    partner('demo-shop', 'POST', '/orders', { customerId: DEMO_CUSTOMER, lines: [{ productId, quantity: 1 }] }, { 'Idempotency-Key': randomUUID() }),
+    201,
+  );
+  const id = placed.body.id as string;
+  expect((await expectStatus(partner('demo-shop', 'GET', `/orders/${id}/shipments`), 200)).body).toEqual({ items: [] });
+  const polled = await expectStatus(partner('demo-shop', 'GET', `/orders?updatedSince=${encodeURIComponent(before)}&limit=100`), 200);
+  expect(polled.body.items.map((o: { id: string }) => o.id)).toContain(id);
+  const bound = polled.body.items.at(-1).updatedAt as string;
+
+  await expectStatus(staff(FINANCE, 'POST', `/orders/${id}/payments`, { amount: placed.body.total, method: 'card' }), 201);
+  const shipment = await expectStatus(
+    staff(OPS, 'POST', `/orders/${id}/shipments`, { carrier: 'Demo Carrier', trackingNumber: 'DC-4', carrierPartnerId: credentials().partners['demo-carrier']!.id }),
+    201,
+  );
+  await expectStatus(partner('demo-carrier', 'POST', `/shipments/${shipment.body.id}/events`, { type: 'in_transit', location: 'Hub' }, { 'Idempotency-Key': randomUUID() }), 201);
+  await expectStatus(staff(OPS, 'POST', `/shipments/${shipment.body.id}/events`, { type: 'out_for_delivery' }), 201);
+
+  const seen = await expectStatus(partner('demo-shop', 'GET', `/orders/${id}/shipments`), 200);
+  expect(seen.body.items).toHaveLength(1);
+  expect(seen.body.items[0]).toMatchObject({ id: shipment.body.id, orderId: id, carrier: 'Demo Carrier', trackingNumber: 'DC-4', status: 'out_for_delivery' });
+  expect(seen.body.items[0].events.map((e: { type: string }) => e.type)).toEqual(['in_transit', 'out_for_delivery']);
+  expect(seen.body.items[0].events[0].location).toBe('Hub');
+  for (const hidden of ['carrierPartnerId', 'updatedBy', 'version']) expect(seen.body.items[0]).not.toHaveProperty(hidden);
+  expect(seen.body.items[0].events[0]).not.toHaveProperty('recordedBy');
+
+  // The next poll, from the last updatedAt seen: the order is there, shipped, and nothing older.
+  const changed = await expectStatus(partner('demo-shop', 'GET', `/orders?updatedSince=${encodeURIComponent(bound)}&status=shipped&limit=100`), 200);
+  expect(changed.body.items.map((o: { id: string }) => o.id)).toContain(id);
+  for (const o of changed.body.items as Array<{ status: string; updatedAt: string }>) {
+    expect(o.status).toBe('shipped');
+    expect(o.updatedAt >= bound).toBe(true);
+  }
+  expect((await partner('demo-shop', 'GET', '/orders?updatedSince=yesterday')).status).toBe(400);
 });
 
 it('20 concurrent orders for a product with stock 10: exactly 10 succeed, the rest 409, no unit oversold', async () => {

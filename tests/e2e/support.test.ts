@@ -55,7 +55,10 @@ it('a ticket from submission through assignment, comments, overdue, resolution a
   const apiKey = await partner();
   const product = await created(http('POST', '/products', ADMIN, { sku: `SUP-${randomUUID().slice(0, 8)}`, name: 'Support e2e', price: { amount: 1_500, currency: 'EUR' }, status: 'active' }));
   expect((await http('POST', `/products/${product.id}/stock-adjustments`, ADMIN, { delta: 3, reason: 'Goods received' })).status).toBe(201);
-  const customer = await created(http('POST', '/customers', ADMIN, { name: 'Support e2e', email: `sup-${randomUUID().slice(0, 8)}@example.com` }));
+  // The partner's own customer (a partner orders only for customers it may act for).
+  const customer = await created(
+    api('POST', '/partner/v1/customers', { apiKey, body: { name: 'Support e2e', email: `sup-${randomUUID().slice(0, 8)}@example.com` }, headers: { 'idempotency-key': randomUUID() } }),
+  );
   const order = await created(api('POST', '/partner/v1/orders', { apiKey, body: { customerId: customer.id, lines: [{ productId: product.id, quantity: 1 }] }, headers: { 'idempotency-key': randomUUID() } }));
   const body = { subject: 'Parcel never arrived', description: 'Tracking stuck for a week', customerId: customer.id, orderId: order.id, priority: 'high' };
   expect((await api('POST', '/partner/v1/tickets', { apiKey, body })).status).toBe(400); // no Idempotency-Key

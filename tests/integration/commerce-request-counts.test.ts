@@ -1,6 +1,6 @@
 import { insertPartnerWithKey } from '../../functions/iam/partner-repository';
 import { newId } from '../../functions/shared/ids';
-import { asPartner, asStaff, customer, eur, productWithStock, type CallOptions } from '../support/commerce';
+import { asPartner, asStaff, customer, eur, partnerCustomer, productWithStock, type CallOptions } from '../support/commerce';
 import { countRequests } from '../support/request-counter';
 import { createStaff } from '../support/staff';
 
@@ -102,7 +102,7 @@ it('spends the minimum DynamoDB requests per order, payment, refund and ledger r
 
 it('spends the minimum DynamoDB requests per shipment route, and from the partner API without an authorization read', async () => {
   const productId = await productWithStock(admin, 10, eur(1_000));
-  const customerId = await customer(admin);
+  const customerId = await partnerCustomer(partner);
   let orderId = '';
   const place = await measure(async () => {
     const res = await asPartner(partner, 'partnerCreateOrder', { body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } });

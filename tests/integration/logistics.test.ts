@@ -1,6 +1,6 @@
 import { insertPartnerWithKey } from '../../functions/iam/partner-repository';
 import { newId } from '../../functions/shared/ids';
-import { asPartner, asStaff, order, payInFull, productWithStock, stockOf } from '../support/commerce';
+import { asPartner, asStaff, order, partnerCustomer, payInFull, productWithStock, stockOf } from '../support/commerce';
 import { createStaff } from '../support/staff';
 
 /** Shipments and tracking events: shipping takes reserved stock off the shelf; delivery moves the order on. */
@@ -128,5 +128,51 @@ describe('tracking events', () => {
     expect((await asStaff(ops, 'createTrackingEvent', { params: { id: newId() }, body: { type: 'delivered' } })).status).toBe(404);
     expect((await asStaff(support, 'createTrackingEvent', { params: { id: newId() }, body: { type: 'in_transit' } })).status).toBe(403);
     expect((await asStaff(ops, 'createTrackingEvent', { params: { id: newId() }, body: { type: 'lost' } })).status).toBe(400);
+  });
+});
+
+describe('the ordering partner', () => {
+  it('sees the shipment of its own order with carrier, tracking number, status and events; another partner gets 404', async () => {
+    const shop = newId();
+    const productId = await productWithStock(admin, 5);
+    const placed = (
+      await asPartner(shop, 'partnerCreateOrder', {
+        body: { customerId: await partnerCustomer(shop), lines: [{ productId, quantity: 1 }] },
+        headers: { 'Idempotency-Key': newId() },
+      })
+    ).body;
+    const none = await asPartner(shop, 'partnerListOrderShipments', { params: { id: placed.id } });
+    expect(none).toMatchObject({ status: 200, body: { items: [] } });
+    await payInFull(admin, placed);
+    const shipment = (await asStaff(ops, 'createShipment', { params: { id: placed.id }, body: { carrier: 'DHL', trackingNumber: 'TRK-9', carrierPartnerId: carrier } })).body;
+    await asPartner(carrier, 'partnerCreateTrackingEvent', { params: { id: shipment.id }, body: { type: 'in_transit', at: '2026-03-01T08:00:00.000Z', location: 'Hub' }, headers: { 'Idempotency-Key': newId() } });
+    await asStaff(ops, 'createTrackingEvent', { params: { id: shipment.id }, body: { type: 'out_for_delivery', at: '2026-03-02T07:00:00.000Z' } });
+
+    const seen = await asPartner(shop, 'partnerListOrderShipments', { params: { id: placed.id } });
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual({
+      items: [
+        {
+          id: shipment.id,
+          orderId: placed.id,
+          status: 'out_for_delivery',
+          carrier: 'DHL',
+          trackingNumber: 'TRK-9',
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+          events: [
+            { id: expect.any(String), type: 'in_transit', at: '2026-03-01T08:00:00.000Z', location: 'Hub' },
+            { id: expect.any(String), type: 'out_for_delivery', at: '2026-03-02T07:00:00.000Z' },
+          ],
+        },
+      ],
+    });
+    // Another partner, a staff order and an unknown order: 404; the scope is orders:read.
+    expect((await asPartner(newId(), 'partnerListOrderShipments', { params: { id: placed.id } })).status).toBe(404);
+    expect((await asPartner(carrier, 'partnerListOrderShipments', { params: { id: placed.id } })).status).toBe(404);
+    const { placed: staffOrder } = await paidOrder(1);
+    expect((await asPartner(shop, 'partnerListOrderShipments', { params: { id: staffOrder.id } })).status).toBe(404);
+    expect((await asPartner(shop, 'partnerListOrderShipments', { params: { id: newId() } })).status).toBe(404);
+    expect((await asPartner(shop, 'partnerListOrderShipments', { params: { id: placed.id }, scopes: ['orders:write'] })).status).toBe(403);
   });
 });

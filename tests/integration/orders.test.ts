@@ -2,10 +2,18 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../../functions/shared/db';
 import { newId } from '../../functions/shared/ids';
 import { productKeys } from '../../functions/shared/keys';
-import { asPartner, asStaff, customer, eur, order, payInFull, productWithStock, stockOf } from '../support/commerce';
+import { asPartner, asStaff, customer, eur, order, partnerCustomer, payInFull, productWithStock, stockOf } from '../support/commerce';
+import { handler as iamHandler } from '../../functions/iam/handler';
+import { iamRoutes } from '../../functions/iam/routes';
+import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
 import { createStaff } from '../support/staff';
 
 /** Orders: placing (staff and partners), stock reservation, lifecycle, history, lists, idempotency. */
+
+/** An iam route as a staff member (partners are created there). */
+async function asIam(staffId: string, operationId: string, options: { body?: unknown } = {}) {
+  return parse(await iamHandler(adminEvent(routeById(iamRoutes, operationId), { staffId, ...options }) as never, lambdaContext()));
+}
 let admin: string;
 let ops: string;
 let finance: string;
@@ -336,7 +344,7 @@ describe('partner orders', () => {
 
   it('needs an Idempotency-Key (400), places the order as the partner, lists and reads only its own', async () => {
     const productId = await productWithStock(admin, 10);
-    const customerId = await customer(admin);
+    const customerId = await partnerCustomer(shop);
     const body = { customerId, lines: [{ productId, quantity: 2 }] };
     const missing = await asPartner(shop, 'partnerCreateOrder', { body });
     expect(missing.status).toBe(400);
@@ -350,8 +358,9 @@ describe('partner orders', () => {
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(placed.body);
     expect((await asPartner(shop, 'partnerCreateOrder', { body: { ...body, lines: [{ productId, quantity: 3 }] }, headers: { 'Idempotency-Key': 'p-1' } })).status).toBe(422);
-    // The same key from another partner is another key.
-    const rivals = await asPartner(rival, 'partnerCreateOrder', { body, headers: { 'Idempotency-Key': 'p-1' } });
+    // The same key from another partner is another key (for the rival's own customer).
+    const rivalsCustomer = await partnerCustomer(rival);
+    const rivals = await asPartner(rival, 'partnerCreateOrder', { body: { ...body, customerId: rivalsCustomer }, headers: { 'Idempotency-Key': 'p-1' } });
     expect(rivals.status).toBe(201);
     expect(rivals.body.id).not.toBe(placed.body.id);
     expect(await stockOf(admin, productId)).toEqual({ onHand: 10, reserved: 4, available: 6 });
@@ -373,5 +382,157 @@ describe('partner orders', () => {
   it('needs the orders scopes', async () => {
     expect((await asPartner(shop, 'partnerListOrders', { scopes: ['catalog:read'] })).status).toBe(403);
     expect((await asPartner(shop, 'partnerCreateOrder', { scopes: ['orders:read'], body: {}, headers: { 'Idempotency-Key': 'x' } })).status).toBe(403);
+    expect((await asPartner(shop, 'partnerCreateCustomer', { scopes: ['orders:read'], body: {}, headers: { 'Idempotency-Key': 'x' } })).status).toBe(403);
+    expect((await asPartner(shop, 'partnerGetCustomer', { scopes: ['catalog:read'], params: { id: newId() } })).status).toBe(403);
+  });
+});
+
+describe('customers a partner may order for', () => {
+  const shop = newId();
+  const rival = newId();
+
+  it('orders only for its own or linked customers: another partner’s, an unknown or a deleted one is 404 and nothing is written', async () => {
+    const productId = await productWithStock(admin, 5);
+    const own = await partnerCustomer(shop);
+    const rivals = await partnerCustomer(rival);
+    const staffs = await customer(admin);
+    const place = (partnerId: string, customerId: string) =>
+      asPartner(partnerId, 'partnerCreateOrder', { body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } });
+
+    for (const customerId of [rivals, staffs, newId()]) {
+      const refused = await place(shop, customerId);
+      expect({ status: refused.status, detail: refused.body.detail }).toEqual({ status: 404, detail: 'Customer not found' });
+    }
+    expect(await stockOf(admin, productId)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+    expect((await asStaff(finance, 'listOrders', { query: { customerId: rivals } })).body.items).toEqual([]);
+    expect((await asStaff(finance, 'listOrders', { query: { partnerId: shop } })).body.items).toEqual([]);
+    // Staff keep placing orders for any live customer; an unknown one stays 400 for them.
+    expect((await asStaff(ops, 'createOrder', { body: { customerId: rivals, lines: [{ productId, quantity: 1 }] } })).status).toBe(201);
+    expect((await asStaff(ops, 'createOrder', { body: { customerId: newId(), lines: [{ productId, quantity: 1 }] } })).status).toBe(400);
+
+    expect((await place(shop, own)).status).toBe(201);
+    expect((await place(rival, rivals)).status).toBe(201);
+    // A customer the partner created but staff deleted: 404 as well.
+    expect((await asStaff(ops, 'deleteCustomer', { params: { id: own } })).status).toBe(204);
+    expect((await place(shop, own)).status).toBe(404);
+  });
+
+  it('creates customers (Idempotency-Key required), reads only those it may act for, masked', async () => {
+    const body = { name: 'Petra Partner', email: 'petra.partner@example.com', phone: '+49 40 7654321' };
+    expect((await asPartner(shop, 'partnerCreateCustomer', { body })).status).toBe(400);
+    const invalid = await asPartner(shop, 'partnerCreateCustomer', { body: { name: 'x', email: 'not-an-email' }, headers: { 'Idempotency-Key': newId() } });
+    expect(invalid.status).toBe(400);
+    const key = newId();
+    const created = await asPartner(shop, 'partnerCreateCustomer', { body, headers: { 'Idempotency-Key': key } });
+    expect(created.status).toBe(201);
+    expect(created.headers.location).toBe(`/partner/v1/customers/${created.body.id}`);
+    expect(created.body).toEqual({ id: expect.any(String), name: 'Petra Partner', email: 'p***@example.com', phone: '+** ** *****21', createdAt: expect.any(String), updatedAt: expect.any(String) });
+    const replay = await asPartner(shop, 'partnerCreateCustomer', { body, headers: { 'Idempotency-Key': key } });
+    expect(replay).toMatchObject({ status: 201, body: created.body, headers: { 'idempotent-replayed': 'true' } });
+    expect((await asPartner(shop, 'partnerGetCustomer', { params: { id: created.body.id } })).body).toEqual(created.body);
+    expect((await asPartner(rival, 'partnerGetCustomer', { params: { id: created.body.id } })).status).toBe(404);
+    expect((await asPartner(shop, 'partnerGetCustomer', { params: { id: await customer(admin) } })).status).toBe(404);
+    expect((await asPartner(shop, 'partnerGetCustomer', { params: { id: newId() } })).status).toBe(404);
+    // Staff see the customer in full, made by the partner.
+    const seen = await asStaff(admin, 'getCustomer', { params: { id: created.body.id } });
+    expect(seen.body).toMatchObject({ email: 'petra.partner@example.com', updatedBy: `partner:${shop}` });
+  });
+
+  it('staff link an existing customer to a partner and unlink it; linking is idempotent', async () => {
+    const partner = await asIam(admin, 'createPartner', { body: { name: 'Linked shop', scopes: ['orders:read', 'orders:write'] } });
+    expect(partner.status).toBe(201);
+    const partnerId = partner.body.id as string;
+    const productId = await productWithStock(admin, 5);
+    const customerId = await customer(admin);
+    const place = () => asPartner(partnerId, 'partnerCreateOrder', { body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } });
+    expect((await place()).status).toBe(404);
+    expect((await asPartner(partnerId, 'partnerGetCustomer', { params: { id: customerId } })).status).toBe(404);
+
+    const linked = await asStaff(ops, 'linkCustomerPartner', { params: { id: customerId, partnerId } });
+    expect(linked.status).toBe(200);
+    expect(linked.body).toEqual({ customerId, partnerId, origin: 'linked', createdAt: expect.any(String), createdBy: `staff:${ops}` });
+    const again = await asStaff(admin, 'linkCustomerPartner', { params: { id: customerId, partnerId } });
+    expect(again.body).toEqual(linked.body);
+    expect((await asPartner(partnerId, 'partnerGetCustomer', { params: { id: customerId } })).status).toBe(200);
+    expect((await place()).status).toBe(201);
+
+    expect((await asStaff(ops, 'linkCustomerPartner', { params: { id: newId(), partnerId } })).body.detail).toBe('Customer not found');
+    expect((await asStaff(ops, 'linkCustomerPartner', { params: { id: customerId, partnerId: newId() } })).body.detail).toBe('Partner not found');
+    expect((await asStaff(finance, 'linkCustomerPartner', { params: { id: customerId, partnerId } })).status).toBe(403);
+
+    expect((await asStaff(ops, 'unlinkCustomerPartner', { params: { id: customerId, partnerId } })).status).toBe(204);
+    expect((await asStaff(ops, 'unlinkCustomerPartner', { params: { id: customerId, partnerId } })).status).toBe(404);
+    expect((await place()).status).toBe(404);
+    expect((await asPartner(partnerId, 'partnerGetCustomer', { params: { id: customerId } })).status).toBe(404);
+    // Its orders stay; linking again restores the right.
+    expect((await asStaff(finance, 'listOrders', { query: { partnerId } })).body.items).toHaveLength(1);
+    const relinked = await asStaff(admin, 'linkCustomerPartner', { params: { id: customerId, partnerId } });
+    expect(relinked.body.createdBy).toBe(`staff:${admin}`);
+    expect((await place()).status).toBe(201);
+  });
+});
+
+describe('a partner picks up what changed', () => {
+  const shop = newId();
+
+  it('lists its orders changed since a time, oldest change first, inclusive, by status, paging with the cursor', async () => {
+    const productId = await productWithStock(admin, 20);
+    const customerId = await partnerCustomer(shop);
+    const place = async () =>
+      (await asPartner(shop, 'partnerCreateOrder', { body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } })).body;
+    const first = await place();
+    const second = await place();
+    const third = await place();
+    const ids = (res: { body: { items: Array<{ id: string }> } }) => res.body.items.map((o) => o.id);
+    const since = async (updatedSince: string, extra: Record<string, string> = {}) =>
+      asPartner(shop, 'partnerListOrders', { query: { updatedSince, ...extra } });
+
+    // Inclusive bound: the first order's own creation time includes it.
+    expect(ids(await since(first.updatedAt))).toEqual([first.id, second.id, third.id]);
+    // A change moves the order to the end of the list, and its updatedAt is the next poll's bound.
+    const paid = await payInFull(admin, first);
+    expect(paid).toBeDefined();
+    const afterPayment = await since(third.updatedAt);
+    expect(ids(afterPayment)).toEqual([third.id, first.id]);
+    const changed = afterPayment.body.items[1];
+    expect(changed).toMatchObject({ status: 'paid', version: 2 });
+    expect(changed.updatedAt > third.updatedAt).toBe(true);
+    expect(ids(await since(changed.updatedAt))).toEqual([first.id]);
+    expect(ids(await since(new Date(Date.parse(changed.updatedAt) + 1).toISOString()))).toEqual([]);
+    // An offset is read as the instant it names.
+    const offset = new Date(Date.parse(changed.updatedAt) + 2 * 3600_000).toISOString().replace('Z', '+02:00');
+    expect(ids(await since(offset))).toEqual([first.id]);
+    const fulfilled = await asStaff(ops, 'fulfilOrder', { params: { id: first.id } });
+    expect(fulfilled.status).toBe(200);
+    expect(ids(await since(changed.updatedAt))).toEqual([first.id]);
+    expect((await since(changed.updatedAt)).body.items[0].status).toBe('fulfilling');
+
+    // Status filters the same Query: pages may be short, the cursor goes on where the last one stopped.
+    expect(ids(await since(first.createdAt, { status: 'pending_payment' }))).toEqual([second.id, third.id]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await since(first.createdAt, { status: 'pending_payment', limit: '1', ...(cursor ? { cursor } : {}) });
+      expect(page.status).toBe(200);
+      seen.push(...ids(page));
+      cursor = page.body.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor);
+    expect(seen).toEqual([second.id, third.id]);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    // Without updatedSince: newest created first, optionally by status.
+    expect(ids(await asPartner(shop, 'partnerListOrders', { query: { status: 'pending_payment' } }))).toEqual([third.id, second.id]);
+    expect(ids(await asPartner(shop, 'partnerListOrders', { query: {} }))).toEqual([third.id, second.id, first.id]);
+
+    // Bad input: 400 problem+json.
+    for (const query of <Array<Record<string, string>>>[{ updatedSince: 'yesterday' }, { updatedSince: '2026-01-01' }, { updatedSince: first.createdAt, from: '2026-01-01' }, { status: 'lost' }]) {
+      const refused = await asPartner(shop, 'partnerListOrders', { query });
+      expect(refused.status).toBe(400);
+      expect(refused.headers['content-type']).toBe('application/problem+json');
+    }
+    // A cursor belongs to its query.
+    const page = await since(first.createdAt, { limit: '1' });
+    expect((await since(second.createdAt, { limit: '1', cursor: page.body.nextCursor })).status).toBe(400);
   });
 });

@@ -5,7 +5,7 @@ import { handler as supportHandler } from '../../functions/support/handler';
 import { supportRoutes } from '../../functions/support/routes';
 import { SINGLE_TABLE } from '../../lib/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
-import { asPartner as commercePartner, customer, order, productWithStock } from '../support/commerce';
+import { asPartner as commercePartner, customer, order, partnerCustomer, productWithStock } from '../support/commerce';
 import { adminEvent, lambdaContext, parse, partnerEvent, routeById, type ParsedResponse } from '../support/lambda-events';
 import { createStaff } from '../support/staff';
 
@@ -272,7 +272,7 @@ describe('lists', () => {
 describe('partners', () => {
   it('file tickets for their customers about their own orders only, with an Idempotency-Key', async () => {
     const partnerId = newId();
-    const customerId = await customer(admin);
+    const customerId = await partnerCustomer(partnerId);
     const productId = await productWithStock(admin, 5);
     const own = await commercePartner(partnerId, 'partnerCreateOrder', { body: { customerId, lines: [{ productId, quantity: 1 }] }, headers: { 'Idempotency-Key': newId() } });
     expect(own.status).toBe(201);

@@ -69,6 +69,16 @@ export async function customer(admin: string): Promise<string> {
   return created.body.id as string;
 }
 
+/** A customer created by the partner through the partner API (so the partner may order for them). */
+export async function partnerCustomer(partnerId: string): Promise<string> {
+  const created = await asPartner(partnerId, 'partnerCreateCustomer', {
+    body: { name: 'Partner Customer', email: `${newId().toLowerCase()}@example.com` },
+    headers: { 'Idempotency-Key': newId() },
+  });
+  if (created.status !== 201) throw new Error(`partnerCreateCustomer: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.id as string;
+}
+
 export async function stockOf(admin: string, productId: string): Promise<{ onHand: number; reserved: number; available: number }> {
   return (await asStaff(admin, 'getProduct', { params: { id: productId } })).body.stock;
 }
