@@ -170,7 +170,7 @@ export const supportRoutes = defineRoutes([
     path: '/tickets',
     module: 'support',
     summary: 'File a ticket',
-    description: 'Files a ticket on behalf of a customer, optionally about one of the calling partner’s orders. The `Idempotency-Key` is required.',
+    description: 'Files a ticket on behalf of a customer the calling partner may act for (one it created or staff linked to it), optionally about one of its own orders (then the customer is the order’s). Any other customer or order is 400 “No such customer/order”, and nothing is stored. The `Idempotency-Key` is required.',
     access: { scope: 'tickets:write' },
     body: PartnerCreateTicketBody,
     idempotencyKey: 'required',

@@ -1,4 +1,4 @@
-import { liveCustomerCheck } from '../orders/customer-repository';
+import { LINK_ACTION, liveCustomerCheck, partnerLinkCheck } from '../orders/customer-repository';
 import { findOrder } from '../orders/order-repository';
 import { getCustomRoleGrants, getStaffAccess } from '../shared/auth/staff-access-repository';
 import { grants, grantsOfRoles, isBuiltInRole } from '../shared/auth/permissions';
@@ -67,7 +67,8 @@ async function linkedOrder(input: CreateTicketInput, origin: TicketOrigin): Prom
 /**
  * Files a ticket: `open`, due after the SLA of its priority. One transaction puts the ticket (with its
  * first history entry, in the due-time list), checks the customer (exists, not deleted) and records
- * the idempotency key. A linked order (read first) gives the ticket its customer when none is named.
+ * the idempotency key. A linked order (read first) gives the ticket its customer when none is named;
+ * a partner naming a customer without an order must be linked to it (another's customer reads as none).
  */
 export async function createTicket(
   input: CreateTicketInput,
@@ -98,9 +99,11 @@ export async function createTicket(
         ...record(response),
         ticketPut(ticket),
         ...(customerId ? [liveCustomerCheck(customerId)] : []),
+        // A partner names only customers it may act for; through its own order the customer is the order's.
+        ...(customerId && origin.partnerId && !input.orderId ? [partnerLinkCheck(customerId, origin.partnerId)] : []),
       ]);
     } catch (error) {
-      if (error instanceof TransactionCancelled && error.failed('customer')) {
+      if (error instanceof TransactionCancelled && (error.failed('customer') || error.failed(LINK_ACTION))) {
         throw badRequest('The customer does not exist or was deleted', [{ path: 'body.customerId', message: 'No such customer' }]);
       }
       throw error;

@@ -297,4 +297,18 @@ describe('partners', () => {
     // Staff see who filed it.
     expect((await run(support, 'getTicket', filed.body.id)).body).toMatchObject({ partnerId, createdBy: `partner:${partnerId}` });
   });
+
+  it('name only customers they may act for when no order is given', async () => {
+    const partnerId = newId();
+    const own = await partnerCustomer(partnerId);
+    const others = await partnerCustomer(newId());
+    const body = { subject: 'Where is my parcel', description: 'No tracking yet', priority: 'normal' };
+    const filed = await asPartner(partnerId, 'partnerCreateTicket', { body: { ...body, customerId: own }, headers: { 'Idempotency-Key': newId() } });
+    expect(filed).toMatchObject({ status: 201, body: { customerId: own, partnerId } });
+    const foreign = await asPartner(partnerId, 'partnerCreateTicket', { body: { ...body, customerId: others }, headers: { 'Idempotency-Key': newId() } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors).toEqual([{ path: 'body.customerId', message: 'No such customer' }]);
+    // Nothing was stored for the other partner's customer.
+    expect(await listAll(support, { customerId: others })).toEqual([]);
+  });
 });
