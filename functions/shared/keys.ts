@@ -26,7 +26,8 @@ export type EntityType =
   | 'unique'
   | 'approval'
   | 'approval_policy'
-  | 'metric';
+  | 'metric'
+  | 'usage_count';
 
 export interface PrimaryKey {
   pk: string;
@@ -260,6 +261,11 @@ export const metricKeys = {
   dateOf: (sk: string) => sk.slice('DAY#'.length),
   /** Marks a stream record as counted. */
   event: (eventId: string): PrimaryKey => ({ pk: `METRIC_EVENT#${eventId}`, sk: 'METRIC_EVENT' }),
+};
+
+/** A partner's request count of one UTC day (AWS: the authorizer counts, for the RateLimit field). */
+export const usageCountKeys = {
+  ofDay: (partnerId: string, day: string): PrimaryKey => ({ pk: `USAGE#${partnerId}`, sk: `DAY#${day}` }),
 };
 
 export const apiKeyKeys = {
