@@ -27,7 +27,8 @@ export type EntityType =
   | 'approval'
   | 'approval_policy'
   | 'metric'
-  | 'usage_count';
+  | 'usage_count'
+  | 'bootstrap';
 
 export interface PrimaryKey {
   pk: string;
@@ -215,6 +216,11 @@ export const staffKeys = {
   byId: (id: string): PrimaryKey => ({ pk: `STAFF#${id}`, sk: 'STAFF' }),
   all: (createdAt: string, id: string) => ({ gsi2pk: 'STAFF', gsi2sk: `${createdAt}#${id}` }),
   allPartition: () => 'STAFF',
+};
+
+/** One-time operations: the marker item exists once the operation ran (first admin of a deployment). */
+export const bootstrapKeys = {
+  firstAdmin: (): PrimaryKey => ({ pk: 'BOOTSTRAP#admin', sk: 'BOOTSTRAP' }),
 };
 
 export const roleKeys = {
