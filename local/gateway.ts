@@ -10,6 +10,7 @@ import type {
   PolicyDocument,
 } from 'aws-lambda';
 import { PROBLEM_BASE } from '../functions/shared/errors';
+import { BURST_POLICY, DAY_POLICY, formatRateLimit, formatRateLimitPolicy, RATE_LIMIT_CONTEXT } from '../functions/shared/http/rate-limit';
 import { API_BASE_PATH, type ModuleName, type RouteSpec } from '../functions/shared/http/route';
 import { CorsPolicy } from './cors';
 import { LocalSetupError } from './errors';
@@ -288,11 +289,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const decision = usage.consume(authorized.usageIdentifierKey ?? partnerId, limits);
     if (!decision.allowed) {
       const detail = decision.reason === 'quota' ? 'The daily request quota is used up' : 'Too many requests; slow down';
+      // The exhausted policy, as API Gateway's own 429s name it (lib/constructs/partner-api.ts).
+      const exhausted = { policy: decision.reason === 'quota' ? DAY_POLICY : BURST_POLICY, remaining: 0, resetSeconds: decision.retryAfterSeconds } as const;
       return problem(429, 'Too Many Requests', detail, decision.reason === 'quota' ? 'quota-exceeded' : 'rate-limited', call, {
         'retry-after': String(decision.retryAfterSeconds),
+        'ratelimit-policy': formatRateLimitPolicy({ ...limits.rateLimit, dailyQuota: limits.dailyQuota }),
+        ratelimit: formatRateLimit([exhausted]),
       });
     }
-    return invoke(route, restApiEvent(call, matched, { principalId: authorized.principalId, context }), call, '1.0');
+    // The gateway is the usage plan here: it hands the function the day's exact count (in AWS the
+    // authorizer counts), so the function's RateLimit field is the same in both places.
+    const counted = { ...context, [RATE_LIMIT_CONTEXT.requestsToday]: decision.requestsToday };
+    return invoke(route, restApiEvent(call, matched, { principalId: authorized.principalId, context: counted }), call, '1.0');
   }
 
   async function local(call: IncomingCall, path: string, req: IncomingMessage): Promise<Reply> {

@@ -9,7 +9,7 @@ export interface UsageLimits {
 }
 
 export type UsageDecision =
-  | { allowed: true; remainingQuota: number }
+  | { allowed: true; remainingQuota: number; requestsToday: number }
   | { allowed: false; reason: 'throttled' | 'quota'; retryAfterSeconds: number };
 
 interface Counter {
@@ -51,6 +51,6 @@ export class UsagePlans {
     }
     counter.tokens -= 1;
     counter.used += 1;
-    return { allowed: true, remainingQuota: limits.dailyQuota - counter.used };
+    return { allowed: true, remainingQuota: limits.dailyQuota - counter.used, requestsToday: counter.used };
   }
 }

@@ -1,8 +1,18 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { now } from '../shared/clock';
+import { optionalEnv } from '../shared/env';
+import { RATE_LIMIT_CONTEXT, rateLimitContext, utcDay } from '../shared/http/rate-limit';
 import { logger } from '../shared/logger';
 import { keyRefusal, parseKey, secretMatches } from './api-keys';
 import { findApiKey, findPartner } from './partner-repository';
+import { countPartnerRequest } from './usage-count-repository';
+
+/**
+ * AWS only: API Gateway does not tell the backend what is left of a usage plan's quota, so the
+ * authorizer counts the partner's requests per UTC day itself (one UpdateItem) for the RateLimit
+ * field. Locally the gateway is the usage plan and passes its exact count instead.
+ */
+const countRequests = () => optionalEnv('COUNT_PARTNER_REQUESTS', 'false') === 'true';
 
 /**
  * REST API Lambda authorizer (REQUEST type, identity source `x-api-key`). Resolves the key to its
@@ -22,6 +32,9 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   const partner = await findPartner(record.partnerId);
   if (!partner || partner.status !== 'active') return refuse(event, `partner of key ${record.prefix} is not active`);
   const scopes = record.scopes.filter((scope) => partner.scopes.includes(scope));
+  // The plan's figures travel with the decision, so every answer can state the key's limits.
+  const limits = rateLimitContext({ ...partner.rateLimit, dailyQuota: partner.dailyQuota });
+  const counted = countRequests() ? { [RATE_LIMIT_CONTEXT.requestsToday]: await countPartnerRequest(partner.id, utcDay(now()), now()) } : {};
 
   // Allow the whole API so a cached decision serves every route; the module checks the scope.
   const [apiArn, stage] = event.methodArn.split('/');
@@ -31,7 +44,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${apiArn}/${stage}/*` }],
     },
-    context: { partnerId: record.partnerId, keyId: record.keyId, scopes: scopes.join(' ') },
+    context: { partnerId: record.partnerId, keyId: record.keyId, scopes: scopes.join(' '), ...limits, ...counted },
     ...(partner.usageIdentifierKey ? { usageIdentifierKey: partner.usageIdentifierKey } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
-import { GSI2, staffKeys, uniqueKeys } from '../shared/keys';
+import { bootstrapKeys, GSI2, staffKeys, uniqueKeys } from '../shared/keys';
+import type { NamedAction } from '../shared/transaction-repository';
 import { claimFailedAt, claimPut, type UniqueClaim } from '../shared/unique-repository';
 import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
@@ -62,6 +63,39 @@ export async function insertStaff(staff: StaffRecord, customRoles: string[], ctx
     ],
     { claimAt: 1, rolesFrom: 2, roles: customRoles },
   );
+}
+
+/** Names of the actions of {@link firstAdminActions}. */
+export const FIRST_ADMIN_ACTION = { staff: 'staff', email: 'email', marker: 'bootstrap' } as const;
+
+/**
+ * The first admin of a deployment, for one transaction: the member, their email claim, and the
+ * `BOOTSTRAP#admin` marker, which exists only once — so two bootstraps can never both succeed.
+ */
+export function firstAdminActions(staff: StaffRecord, ctx: WriteContext): NamedAction[] {
+  return [
+    {
+      name: FIRST_ADMIN_ACTION.staff,
+      action: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    },
+    { name: FIRST_ADMIN_ACTION.email, action: claimPut(emailClaim(staff.email, staff.id), ctx) },
+    {
+      name: FIRST_ADMIN_ACTION.marker,
+      action: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...bootstrapKeys.firstAdmin(), entityType: 'bootstrap', staffId: staff.id, ...stampOf(ctx) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    },
+  ];
 }
 
 export function findStaff(id: string): Promise<StaffRecord | undefined> {

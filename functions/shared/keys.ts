@@ -27,7 +27,9 @@ export type EntityType =
   | 'unique'
   | 'approval'
   | 'approval_policy'
-  | 'metric';
+  | 'metric'
+  | 'usage_count'
+  | 'bootstrap';
 
 export interface PrimaryKey {
   pk: string;
@@ -238,6 +240,11 @@ export const staffKeys = {
   allPartition: () => 'STAFF',
 };
 
+/** One-time operations: the marker item exists once the operation ran (first admin of a deployment). */
+export const bootstrapKeys = {
+  firstAdmin: (): PrimaryKey => ({ pk: 'BOOTSTRAP#admin', sk: 'BOOTSTRAP' }),
+};
+
 export const roleKeys = {
   byName: (name: string): PrimaryKey => ({ pk: `ROLE#${name}`, sk: 'ROLE' }),
   all: (name: string) => ({ gsi2pk: 'ROLES', gsi2sk: name }),
@@ -282,6 +289,11 @@ export const metricKeys = {
   dateOf: (sk: string) => sk.slice('DAY#'.length),
   /** Marks a stream record as counted. */
   event: (eventId: string): PrimaryKey => ({ pk: `METRIC_EVENT#${eventId}`, sk: 'METRIC_EVENT' }),
+};
+
+/** A partner's request count of one UTC day (AWS: the authorizer counts, for the RateLimit field). */
+export const usageCountKeys = {
+  ofDay: (partnerId: string, day: string): PrimaryKey => ({ pk: `USAGE#${partnerId}`, sk: `DAY#${day}` }),
 };
 
 export const apiKeyKeys = {

@@ -1,5 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -132,11 +133,22 @@ export class BackofficeModules extends Construct {
       description: 'Backoffice partner API key authorizer',
       table: props.table,
       tableAccess: 'getItem',
-      // Runs before every partner request (no result cache): one GetItem and a hash comparison.
+      // Runs before every partner request (no result cache): two GetItems, a hash comparison and the
+      // day's request count (RateLimit field), since API Gateway tells the backend nothing of it.
+      environment: { COUNT_PARTNER_REQUESTS: 'true' },
       timeout: Duration.seconds(5),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
       ...(props.logLevel === undefined ? {} : { logLevel: props.logLevel }),
     });
+    // The request counter, and nothing else: UpdateItem only on partition keys USAGE#….
+    this.partnerAuthorizer.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USAGE#*'] } },
+      }),
+    );
+    props.table.encryptionKey?.grantEncryptDecrypt(this.partnerAuthorizer);
   }
 }
 

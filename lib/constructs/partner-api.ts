@@ -19,6 +19,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 // Same problem type URIs as the functions, so gateway answers look like the functions' own.
 import { PROBLEM_BASE } from '../../functions/shared/errors';
+import { BURST_POLICY, DAY_POLICY } from '../../functions/shared/http/rate-limit';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -254,8 +255,24 @@ export class PartnerApi extends Construct {
       // Without IAM authorization, "missing authentication token" means no such resource or method.
       { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, title: 'Not Found', slug: 'no-route', detail: 'No such route' },
       { type: ResponseType.RESOURCE_NOT_FOUND, status: 404, title: 'Not Found', slug: 'no-route', detail: 'No such route' },
-      { type: ResponseType.THROTTLED, status: 429, title: 'Too Many Requests', slug: 'rate-limited', detail: 'Rate limit exceeded', headers: { 'Retry-After': "'1'" } },
-      { type: ResponseType.QUOTA_EXCEEDED, status: 429, title: 'Too Many Requests', slug: 'quota-exceeded', detail: 'Daily quota exceeded' },
+      // Gateway response headers take only fixed values or request parameters, not the authorizer's
+      // context: they name the exhausted policy (RateLimit); RateLimit-Policy came with earlier answers.
+      {
+        type: ResponseType.THROTTLED,
+        status: 429,
+        title: 'Too Many Requests',
+        slug: 'rate-limited',
+        detail: 'Rate limit exceeded',
+        headers: { 'Retry-After': "'1'", RateLimit: `'"${BURST_POLICY}";r=0;t=1'` },
+      },
+      {
+        type: ResponseType.QUOTA_EXCEEDED,
+        status: 429,
+        title: 'Too Many Requests',
+        slug: 'quota-exceeded',
+        detail: 'Daily quota exceeded',
+        headers: { RateLimit: `'"${DAY_POLICY}";r=0'` },
+      },
       { type: ResponseType.REQUEST_TOO_LARGE, status: 413, title: 'Payload Too Large', slug: 'payload-too-large' },
       { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, title: 'Unsupported Media Type', slug: 'unsupported-media-type' },
       { type: ResponseType.BAD_REQUEST_PARAMETERS, status: 400, title: 'Bad Request', slug: 'invalid-request' },

@@ -106,6 +106,15 @@ describe('admin API: JWT authorizer', () => {
     expectProblem(await api('GET', '/admin/v1/products', { token: forgedToken({ iss: 'https://evil.example.com' }) }), 401);
   });
 
+  it('an ID token (token_use id) or a token without token_use → 401: only access tokens authenticate', async () => {
+    const idToken = await api('GET', '/admin/v1/me', { token: forgedToken({ token_use: 'id', aud: decodeJwt(adminToken()).client_id }) });
+    expectProblem(idToken, 401);
+    expect(idToken.body.detail).toBe('Only an access token authenticates staff');
+    expectProblem(await api('GET', '/admin/v1/me', { token: forgedToken({ token_use: undefined }) }), 401);
+    // The same claims with token_use access are fine: the kind of token is what is refused.
+    expect((await api('GET', '/admin/v1/me', { token: forgedToken({ token_use: 'access' }) })).status).toBe(200);
+  });
+
   it('POST /local/token signs in a seeded staff member; unknown email → 404', async () => {
     const reply = await api('POST', '/local/token', { body: { email: 'ops@example.com' } });
     expect(reply.status).toBe(200);
@@ -249,6 +258,49 @@ describe('usage plans (partner API)', () => {
     // The next UTC day has a fresh quota.
     await advanceClock(Number(over.headers.get('retry-after')));
     expect((await api('GET', '/partner/v1/products', { apiKey })).status).toBe(200);
+  });
+
+  it('every answer states the policy and what is left of the day: r goes down by one per request', async () => {
+    const apiKey = await partnerWith({ requestsPerSecond: 100, burst: 100 }, 1_000);
+    const policy = '"day";q=1000;w=86400, "burst";q=100;w=1';
+    const remaining: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const reply = await api('GET', '/partner/v1/products', { apiKey });
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('ratelimit-policy')).toBe(policy);
+      const [, r, t] = /^"day";r=(\d+);t=(\d+)$/.exec(reply.headers.get('ratelimit') ?? '') ?? [];
+      expect(Number(t)).toBeGreaterThan(0);
+      expect(Number(t)).toBeLessThanOrEqual(24 * 60 * 60);
+      remaining.push(Number(r));
+    }
+    expect(remaining).toEqual([999, 998, 997]);
+    // Errors of the function carry them too: an invalid query (400), a refused scope (403).
+    const invalid = await api('GET', '/partner/v1/products?limit=many', { apiKey });
+    expectProblem(invalid, 400);
+    expect(invalid.headers.get('ratelimit-policy')).toBe(policy);
+    expect(invalid.headers.get('ratelimit')).toMatch(/^"day";r=996;t=\d+$/);
+    const refused = await api('GET', '/partner/v1/orders', { apiKey });
+    expectProblem(refused, 403);
+    expect(refused.headers.get('ratelimit-policy')).toBe(policy);
+    expect(refused.headers.get('ratelimit')).toMatch(/^"day";r=995;t=\d+$/);
+  });
+
+  it("the seeded partner's figures are its record's, on a 404 of the function too", async () => {
+    const missing = await api('GET', `/partner/v1/orders/${newId()}`, { apiKey: partnerKey('demo-shop') });
+    expectProblem(missing, 404);
+    expect(missing.headers.get('ratelimit-policy')).toBe('"day";q=50000;w=86400, "burst";q=40;w=1');
+    expect(missing.headers.get('ratelimit')).toMatch(/^"day";r=\d+;t=\d+$/);
+  });
+
+  it('a 429 after the burst says so: RateLimit r=0 on the burst policy, Retry-After, and the policy', async () => {
+    const apiKey = await partnerWith({ requestsPerSecond: 1, burst: 2 }, 1_000);
+    const replies = await Promise.all(Array.from({ length: 5 }, () => api('GET', '/partner/v1/products', { apiKey })));
+    const throttled = replies.find((r) => r.status === 429)!;
+    expectProblem(throttled, 429);
+    const retryAfter = Number(throttled.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(throttled.headers.get('ratelimit')).toBe(`"burst";r=0;t=${retryAfter}`);
+    expect(throttled.headers.get('ratelimit-policy')).toBe('"day";q=1000;w=86400, "burst";q=2;w=1');
   });
 
   it('the demo partners are not throttled by ordinary use', async () => {

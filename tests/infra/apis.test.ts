@@ -122,6 +122,33 @@ describe('partner REST API', () => {
   });
 });
 
+describe('partner rate-limit fields', () => {
+  const responseOf = (type: string) =>
+    Object.values(resourcesOf(synth.template, 'AWS::ApiGateway::GatewayResponse')).find((r) => r.Properties.ResponseType === type)?.Properties
+      .ResponseParameters as Record<string, string>;
+
+  test("API Gateway's own 429s name the exhausted policy; a throttled one says when to retry", () => {
+    expect(responseOf('THROTTLED')).toMatchObject({
+      'gatewayresponse.header.Retry-After': "'1'",
+      'gatewayresponse.header.RateLimit': `'"burst";r=0;t=1'`,
+    });
+    expect(responseOf('QUOTA_EXCEEDED')).toMatchObject({ 'gatewayresponse.header.RateLimit': `'"day";r=0'` });
+  });
+
+  test('the authorizer counts requests per day, and may update nothing but the USAGE# counters', () => {
+    const authorizer = logicalIdOf(synth.stack.modules.partnerAuthorizer);
+    const fn = resourcesOf(synth.template, 'AWS::Lambda::Function')[authorizer]!;
+    expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.COUNT_PARTNER_REQUESTS).toBe('true');
+    const statements = Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(logicalIdOf(synth.stack.modules.partnerAuthorizer.role!)))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+    const writes = statements.filter((s) => JSON.stringify(s.Action).match(/dynamodb:(Put|Update|Delete|BatchWrite)/));
+    expect(writes).toEqual([
+      expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USAGE#*'] } } }),
+    ]);
+  });
+});
+
 test('CloudFormation outputs name the API URLs, the user pool, the client and the tables', () => {
   const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
   expect(Object.keys(outputs)).toEqual(

@@ -246,7 +246,23 @@ describe('partners and keys', () => {
     expect(JSON.stringify(listed.body)).not.toContain('secretHash');
 
     const result = await authorize(issued.body.key);
-    expect(result.context).toEqual({ partnerId: partner.id, keyId: issued.body.id, scopes: 'catalog:read' });
+    // The usage plan's figures travel with the decision (the RateLimit-Policy field of every answer).
+    expect(result.context).toEqual({ partnerId: partner.id, keyId: issued.body.id, scopes: 'catalog:read', rateLimitPerSecond: 10, rateLimitBurst: 20, dailyQuota: 10_000 });
+  });
+
+  it('in AWS also counts the partner\'s requests of the UTC day (one UpdateItem), for the RateLimit field', async () => {
+    const partner = await newPartner();
+    const issued = (await call('issuePartnerKey', { params: { id: partner.id }, body: {} })).body;
+    process.env.COUNT_PARTNER_REQUESTS = 'true';
+    try {
+      const counter = countRequests();
+      expect((await authorize(issued.key)).context?.requestsToday).toBe(1);
+      expect(counter.commands()).toEqual(['GetItem', 'GetItem', 'UpdateItem']);
+      expect((await authorize(issued.key)).context?.requestsToday).toBe(2);
+    } finally {
+      delete process.env.COUNT_PARTNER_REQUESTS;
+    }
+    expect((await authorize(issued.key)).context?.requestsToday).toBeUndefined();
   });
 
   it('refuses scopes the partner lacks and a past expiry', async () => {

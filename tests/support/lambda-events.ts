@@ -46,7 +46,7 @@ export function adminEvent(
       authorizer: {
         principalId: '',
         integrationLatency: 0,
-        jwt: options.staffId === undefined ? (undefined as never) : { claims: { sub: options.staffId, username: options.staffId }, scopes: [] },
+        jwt: options.staffId === undefined ? (undefined as never) : { claims: { sub: options.staffId, username: options.staffId, token_use: 'access' }, scopes: [] },
       },
     },
   };

@@ -36,6 +36,9 @@ async function customGrants(roles: string[], now: number): Promise<Record<string
  * `username` (the user is created with it); the local issuer sets both `sub` and `username`.
  */
 export async function resolveStaffPrincipal(claims: Record<string, unknown>): Promise<StaffPrincipal> {
+  // The JWT authorizer checks signature, issuer, audience and expiry but not the token's kind: an ID
+  // token (`token_use: id`, whose `aud` is the client id) would pass it. Only access tokens are credentials.
+  if (claims.token_use !== 'access') throw unauthorized('Only an access token authenticates staff');
   const staffId = typeof claims.username === 'string' ? claims.username : typeof claims.sub === 'string' ? claims.sub : undefined;
   if (!staffId) throw unauthorized('The token does not name a staff member');
   const record = await getStaffAccess(staffId);

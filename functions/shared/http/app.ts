@@ -13,10 +13,12 @@ import { badRequest, forbidden, HttpProblem, payloadTooLarge, unauthorized, unsu
 import { requirePermission } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { resolveStaffPrincipal } from '../auth/staff-resolver';
+import { now } from '../clock';
 import { optionalEnv } from '../env';
 import { logger } from '../logger';
 import { CORS_EXPOSE_HEADERS } from './cors';
 import { problemErrorHandler } from './problem';
+import { rateLimitHeaders, rateLimitsOfContext, requestsTodayOfContext } from './rate-limit';
 import { DEFAULT_BODY_LIMIT, routeKey, type Implementations, type RouteRequest, type RouteSpec } from './route';
 import { validate } from './validation';
 
@@ -48,6 +50,15 @@ const pathOf = (event: unknown) => {
   if (!e) return undefined;
   return isV2(e) ? e.rawPath : e.path;
 };
+
+/** Partner API answers, errors included, carry the key's rate-limit fields from the authorizer context. */
+function rateLimitHeadersOf(event: unknown): Record<string, string> {
+  const e = event as HttpEvent | undefined;
+  if (!e?.requestContext || isV2(e)) return {};
+  const context = e.requestContext.authorizer as Record<string, unknown> | null | undefined;
+  const limits = rateLimitsOfContext(context);
+  return limits ? rateLimitHeaders(limits, requestsTodayOfContext(context), now()) : {};
+}
 
 async function authenticate(route: RouteSpec, event: HttpEvent): Promise<Principal> {
   if (route.api === 'admin') {
@@ -160,7 +171,7 @@ export function createHttpHandler<const Routes extends readonly RouteSpec[]>(
       if (schema === undefined) throw new Error(`${route.operationId} answered undeclared status ${result.status}`);
       if (schema) schema.parse(result.body);
     }
-    return toResponse(result.status, result.body, result.headers, requestId);
+    return toResponse(result.status, result.body, { ...rateLimitHeadersOf(event), ...result.headers }, requestId);
   };
 
   const parseJson = httpJsonBodyParser({ disableContentTypeError: true });
@@ -175,7 +186,7 @@ export function createHttpHandler<const Routes extends readonly RouteSpec[]>(
         maxAge: 600,
       }),
     )
-    .use(problemErrorHandler(requestIdOf, pathOf))
+    .use(problemErrorHandler(requestIdOf, pathOf, rateLimitHeadersOf))
     .before(async (request) => {
       // The body policy runs before parsing: 413 for oversized, then JSON parsing by middy, only for
       // routes that take a body (a GET sent with a JSON content type and no body is fine).

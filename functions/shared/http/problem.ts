@@ -67,8 +67,13 @@ export function problemResponse(problem: HttpProblem, requestId: string, instanc
 /**
  * The one place errors become HTTP responses: known problems keep their status and detail;
  * anything else is logged and answered with a generic 500 that leaks nothing but the request id.
+ * `headersOf` adds fields every answer to the event carries (the partner API's rate limits).
  */
-export function problemErrorHandler(requestIdOf: (event: unknown) => string, pathOf: (event: unknown) => string | undefined): MiddlewareObj {
+export function problemErrorHandler(
+  requestIdOf: (event: unknown) => string,
+  pathOf: (event: unknown) => string | undefined,
+  headersOf: (event: unknown) => Record<string, string> = () => ({}),
+): MiddlewareObj {
   return {
     onError: async (request) => {
       const problem = toProblem(request.error);
@@ -78,7 +83,8 @@ export function problemErrorHandler(requestIdOf: (event: unknown) => string, pat
       } else if (problem.status === 401 || problem.status === 403) {
         logger.warn('Access refused', { status: problem.status, reason: problem.detail, path: pathOf(request.event) });
       }
-      request.response = problemResponse(problem, requestId, pathOf(request.event));
+      const response = problemResponse(problem, requestId, pathOf(request.event));
+      request.response = { ...response, headers: { ...headersOf(request.event), ...response.headers } };
     },
   };
 }
