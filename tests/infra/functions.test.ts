@@ -131,10 +131,18 @@ describe.each(FUNCTION_NAMES.map((name) => [name]))('Lambda defaults of %s', (na
 describe('least privilege on the table', () => {
   const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
-  test('the partner authorizer may only GetItem on the table', () => {
+  test('the partner authorizer may only GetItem on the table, and UpdateItem on the usage counters alone', () => {
     const dynamo = statementsOf(synth.stack.modules.partnerAuthorizer).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
-    expect(dynamo).toEqual([{ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn() }]);
-    for (const write of WRITES) expect(actionsOf(synth.stack.modules.partnerAuthorizer)).not.toContain(write);
+    expect(dynamo).toEqual([
+      { Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn() },
+      {
+        Action: 'dynamodb:UpdateItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USAGE#*'] } },
+        Effect: 'Allow',
+        Resource: tableArn(),
+      },
+    ]);
+    for (const write of WRITES.filter((w) => w !== 'dynamodb:UpdateItem')) expect(actionsOf(synth.stack.modules.partnerAuthorizer)).not.toContain(write);
   });
 
   test.each(MODULES.filter((m) => MODULE_TABLE_ACCESS[m] === 'getItem').map((m) => [m]))('%s may only GetItem on the table', (module) => {
