@@ -25,6 +25,7 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/support/integration-timeout.ts'],
       globalSetup: '<rootDir>/tests/support/dynamo-global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/dynamo-global-teardown.ts',
     },

@@ -261,7 +261,9 @@ describe('response headers', () => {
   it('allows listed origins only and exposes the ETag and request id', async () => {
     const allowed = await call('listProducts', { headers: { origin: 'https://admin.example.com' } });
     expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example.com');
-    expect(allowed.headers['access-control-expose-headers']).toContain('ETag');
+    // Header names are case-insensitive: compare them lower-cased.
+    const exposed = String(allowed.headers['access-control-expose-headers']).toLowerCase().split(/\s*,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'location', 'retry-after', 'idempotent-replayed', 'x-request-id']));
     expect(allowed.headers['x-request-id']).toEqual(expect.any(String));
     const other = await call('listProducts', { headers: { origin: 'https://evil.example.net' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
