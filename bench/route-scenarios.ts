@@ -329,7 +329,7 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     return { params: { id }, status: 200 };
   },
   partnerCreateTicket: async (fx) => ({
-    body: { subject: 'Bench', description: 'Damaged', customerId: await fx.customer(), priority: 'high' },
+    body: { subject: 'Bench', description: 'Damaged', customerId: await fx.partnerCustomer(), priority: 'high' },
     headers: { 'Idempotency-Key': newId() },
     status: 201,
   }),
