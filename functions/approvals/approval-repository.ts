@@ -1,27 +1,18 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord, queryPage, recordOf } from '../shared/item-repository';
 import { approvalKeys, GSI1, GSI2 } from '../shared/keys';
+import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { ApprovalRecord } from './approval-state';
 import type { ApprovalKindName, ApprovalStatus } from './schemas';
 
-/** One action of a TransactWriteItems request (document client form). */
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
 const ENTITY = 'approval';
 
-/** A condition of the subject's writes lost: `index` into the writes given, `current` the item compared against. */
-export class SubjectConditionFailed extends Error {
-  constructor(readonly index: number, readonly current: Record<string, unknown> | undefined) {
-    super(`Condition ${index} of the subject's writes failed`);
-    this.name = 'SubjectConditionFailed';
-  }
-}
+/** Name of the approval's own action in its transactions; the subject's actions carry their own names. */
+export const APPROVAL_ACTION = 'approval';
 
 /** The item of an approval: its record plus index keys (inbox while a step is open, list by status). */
 function itemOf(record: ApprovalRecord): Record<string, unknown> {
@@ -35,37 +26,16 @@ function itemOf(record: ApprovalRecord): Record<string, unknown> {
   };
 }
 
-function cancellation(error: TransactionCanceledException, index: number) {
-  const reason = error.CancellationReasons?.[index];
-  return {
-    failed: reason?.Code === 'ConditionalCheckFailed',
-    item: reason?.Item ? unmarshall(reason.Item as never) : undefined,
-  };
-}
-
-/** Runs a transaction; a lost condition becomes SubjectConditionFailed, counted from `offset`. */
-async function transact(items: TransactItem[], offset: number): Promise<void> {
-  try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    for (let i = offset; i < items.length; i++) {
-      const reason = cancellation(error, i);
-      if (reason.failed) throw new SubjectConditionFailed(i - offset, reason.item);
-    }
-    throw error;
-  }
-}
-
 /**
  * Stores a new approval and the subject's writes (e.g. the "pending approval" mark on a product) in
- * one transaction: either the change waits for its approval, or nothing happened.
+ * one transaction: either the change waits for its approval, or nothing happened. A lost subject
+ * condition throws TransactionCancelled, which names the subject's action.
  */
-export async function insertApproval(record: ApprovalRecord, subjectWrites: TransactItem[]): Promise<void> {
-  await transact(
-    [{ Put: { TableName: tableName(), Item: itemOf(record), ConditionExpression: 'attribute_not_exists(pk)' } }, ...subjectWrites],
-    1,
-  );
+export async function insertApproval(record: ApprovalRecord, subjectWrites: readonly NamedAction[]): Promise<void> {
+  await transactWrite([
+    { name: APPROVAL_ACTION, action: { Put: { TableName: tableName(), Item: itemOf(record), ConditionExpression: 'attribute_not_exists(pk)' } } },
+    ...subjectWrites,
+  ]);
 }
 
 export function findApproval(id: string): Promise<ApprovalRecord | undefined> {
@@ -96,36 +66,34 @@ export type Outcome = 'appliedAt' | 'revertedAt';
  * `statuses` where it is not set yet. Written in the same transaction as the change itself, so the
  * change happens at most once however often the workflow retries.
  */
-export function outcomeGuard(id: string, outcome: Outcome, statuses: readonly ApprovalStatus[], ctx: WriteContext): TransactItem {
+export function outcomeGuard(id: string, outcome: Outcome, statuses: readonly ApprovalStatus[], ctx: WriteContext): NamedAction {
   const update = buildUpdate({ set: { ...stampOf(ctx), [outcome]: ctx.at }, increment: { version: 1 } });
   const allowed = statuses.map((_, i) => `:s${i}`);
   return {
-    Update: {
-      TableName: tableName(),
-      Key: approvalKeys.byId(id),
-      ...update,
-      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status', '#outcome': outcome },
-      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) },
-      ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.join(', ')}) AND attribute_not_exists(#outcome)`,
+    name: APPROVAL_ACTION,
+    action: {
+      Update: {
+        TableName: tableName(),
+        Key: approvalKeys.byId(id),
+        ...update,
+        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status', '#outcome': outcome },
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...Object.fromEntries(statuses.map((s, i) => [`:s${i}`, s])) },
+        ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.join(', ')}) AND attribute_not_exists(#outcome)`,
+      },
     },
   };
 }
 
 /**
  * Commits the subject's writes together with the outcome guard. `already-done` when the guard lost
- * (the outcome was recorded before: a retry); a lost subject condition throws SubjectConditionFailed.
+ * (the outcome was recorded before: a retry); a lost subject condition throws TransactionCancelled.
  */
-export async function commitOutcome(guard: TransactItem, writes: TransactItem[]): Promise<'done' | 'already-done'> {
+export async function commitOutcome(guard: NamedAction, writes: readonly NamedAction[]): Promise<'done' | 'already-done'> {
   try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: [guard, ...writes] }));
+    await transactWrite([guard, ...writes]);
     return 'done';
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    if (cancellation(error, 0).failed) return 'already-done';
-    for (let i = 1; i <= writes.length; i++) {
-      const reason = cancellation(error, i);
-      if (reason.failed) throw new SubjectConditionFailed(i - 1, reason.item);
-    }
+    if (error instanceof TransactionCancelled && error.failed(guard.name)) return 'already-done';
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import type { WriteContext } from '../shared/write-context';
-import { commitOutcome, outcomeGuard, type Outcome, type TransactItem } from './approval-repository';
+import type { NamedAction } from '../shared/transaction-repository';
+import { commitOutcome, outcomeGuard, type Outcome } from './approval-repository';
 import type { ApprovalRecord } from './approval-state';
 import { OutcomeRefused, type ApprovalKindPlugin, type OutcomeContext } from './kinds/kind';
 import type { ApprovalStatus } from './schemas';
@@ -27,7 +28,7 @@ export async function runOutcome(
   const outcomeContext: OutcomeContext = {
     approvalId: record.id,
     write: ctx,
-    commit: async (writes: TransactItem[]) => {
+    commit: async (writes: NamedAction[]) => {
       result = await commitOutcome(guard, writes);
       return result;
     },

@@ -1,6 +1,6 @@
 import { newId } from '../shared/ids';
 import type { WriteContext } from '../shared/write-context';
-import { insertApproval, type TransactItem } from './approval-repository';
+import { insertApproval } from './approval-repository';
 import { newApproval, type ApprovalRecord } from './approval-state';
 import type { ApprovalKindPlugin } from './kinds/kind';
 import { stepsFor } from './policy';
@@ -46,7 +46,7 @@ export async function cachedApprovalSteps<S extends Record<string, unknown>>(
 
 /**
  * Stores the approval together with the subject's "pending approval" writes (one transaction: a
- * lost subject condition throws SubjectConditionFailed for the caller to explain). Its workflow is
+ * lost subject condition throws TransactionCancelled, naming the subject's action, for the caller to explain). Its workflow is
  * started from the table's stream (functions/approvals/starter.ts, the outbox of DESIGN §7), so an
  * approval and its workflow cannot part: no request can fail between writing one and starting the other.
  */
@@ -54,7 +54,7 @@ export async function requestApproval<S extends Record<string, unknown>>(
   kind: ApprovalKindPlugin<S>,
   subject: S,
   steps: PolicyStep[],
-  subjectWrites: (approval: ApprovalRecord) => TransactItem[],
+  subjectWrites: (approval: ApprovalRecord) => NamedAction[],
   ctx: WriteContext,
 ): Promise<ApprovalRecord> {
   const record = newApproval({ id: newId(), kind: kind.kind, subject: kind.subject.parse(subject), summary: kind.summary(subject), steps }, ctx);

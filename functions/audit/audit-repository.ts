@@ -1,9 +1,9 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/db';
 import { requireEnv } from '../shared/env';
 import { auditKeys, type PrimaryKey } from '../shared/keys';
 import { pageOf } from '../shared/paging';
+import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
 import type { ChainedEntry } from './audit-entry';
 
 /**
@@ -97,6 +97,9 @@ export async function readAppendState(eventId: string, entityType: string, entit
 
 export type AppendResult = 'appended' | 'duplicate' | 'conflict';
 
+/** Names of the actions of an append: the entry, the chain's head, the stream event's marker. */
+const APPEND_ACTION = { entry: 'entry', head: 'head', event: 'event' } as const;
+
 /**
  * Appends `entry` in one transaction: the entry (its sequence number must be free), the head (must
  * still be at `previousSeq`) and the marker of its stream event (must not exist). Returns `duplicate`
@@ -105,17 +108,22 @@ export type AppendResult = 'appended' | 'duplicate' | 'conflict';
 export async function appendEntry(entry: StoredEntry, previousSeq: number | undefined, markerExpiresAt: number): Promise<AppendResult> {
   const table = auditTableName();
   try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
+    // A conflict comes straight back: the caller reads the head again before it retries.
+    await transactWrite(
+      [
+        {
+          name: APPEND_ACTION.entry,
+          action: {
             Put: {
               TableName: table,
               Item: { ...auditKeys.entry(entry.entityType, entry.entityId, entry.seq), ...entry },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          {
+        },
+        {
+          name: APPEND_ACTION.head,
+          action: {
             Put: {
               TableName: table,
               Item: {
@@ -131,22 +139,25 @@ export async function appendEntry(entry: StoredEntry, previousSeq: number | unde
                 : { ConditionExpression: 'seq = :previous', ExpressionAttributeValues: { ':previous': previousSeq } }),
             },
           },
-          {
+        },
+        {
+          name: APPEND_ACTION.event,
+          action: {
             Put: {
               TableName: table,
               Item: { ...auditKeys.event(entry.eventId), entityType: entry.entityType, entityId: entry.entityId, seq: entry.seq, expiresAt: markerExpiresAt },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-        ],
-      }),
+        },
+      ],
+      { retryConflicts: false },
     );
     return 'appended';
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-    if (codes[2] === 'ConditionalCheckFailed') return 'duplicate';
-    if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return 'conflict';
+    if (!(error instanceof TransactionCancelled)) throw error;
+    if (error.failed(APPEND_ACTION.event)) return 'duplicate';
+    if (error.failedNames().length > 0 || error.conflicted) return 'conflict';
     throw error;
   }
 }

@@ -1,12 +1,12 @@
-import { SubjectConditionFailed } from '../approvals/approval-repository';
 import { toView } from '../approvals/approval-state';
 import { priceChange } from '../approvals/kinds/price-change';
 import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { assertVersion, badRequest, conflict, notFound } from '../shared/errors';
 import type { Money } from '../shared/money';
+import { TransactionCancelled } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
-import { markPriceChangePending } from './price-approval-repository';
+import { markPriceChangePending, PRICE_PRODUCT_ACTION } from './price-approval-repository';
 import { findProduct, type ProductRecord } from './product-repository';
 import { updateProduct } from './products';
 import type { Product, UpdateProductInput } from './schemas';
@@ -49,7 +49,7 @@ export async function updateProductOrRequestApproval(
     const approval = await requestApproval(priceChange, subject, steps, (approval) => [markPriceChangePending(id, approval.id, price, current.version, ctx)], ctx);
     return { approval: toView(approval) };
   } catch (error) {
-    if (error instanceof SubjectConditionFailed) throw conflict('The product changed while this request ran; read it again and retry');
+    if (error instanceof TransactionCancelled && error.failed(PRICE_PRODUCT_ACTION)) throw conflict('The product changed while this request ran; read it again and retry');
     throw error;
   }
 }

@@ -1,12 +1,11 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
-import { documentClient, tableName } from '../shared/db';
+import { tableName } from '../shared/db';
 import { DELETED, GSI1, GSI2, LIVE, productKeys, uniqueKeys } from '../shared/keys';
 import type { Money } from '../shared/money';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
+import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
 import { buildUpdate } from '../shared/update-expression';
-import { claimFailedAt, claimPut, insertWithClaims, type UniqueClaim } from '../shared/unique-repository';
+import { claimActionName, claimPut, insertWithClaims, type UniqueClaim } from '../shared/unique-repository';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { ProductStatus } from './schemas';
 
@@ -122,35 +121,38 @@ export async function updateProductWithSku(
   set.sku = newSku;
   set.version = current.version + 1;
   const update = buildUpdate({ set, remove });
+  const claim = skuClaim(newSku, current.id);
   try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: productKeys.byId(current.id),
-              ...update,
-              ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
-              ConditionExpression: `${LIVE_PRODUCT} AND version = :expected`,
-            },
+    await transactWrite([
+      {
+        name: 'product',
+        action: {
+          Update: {
+            TableName: tableName(),
+            Key: productKeys.byId(current.id),
+            ...update,
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
+            ConditionExpression: `${LIVE_PRODUCT} AND version = :expected`,
           },
-          {
-            Delete: {
-              TableName: tableName(),
-              Key: uniqueKeys.sku(current.sku),
-              ConditionExpression: 'ownerId = :owner',
-              ExpressionAttributeValues: { ':owner': current.id },
-            },
+        },
+      },
+      {
+        name: 'releasedSku',
+        action: {
+          Delete: {
+            TableName: tableName(),
+            Key: uniqueKeys.sku(current.sku),
+            ConditionExpression: 'ownerId = :owner',
+            ExpressionAttributeValues: { ':owner': current.id },
           },
-          claimPut(skuClaim(newSku, current.id), ctx),
-        ],
-      }),
-    );
+        },
+      },
+      { name: claimActionName(claim.field), action: claimPut(claim, ctx) },
+    ]);
   } catch (error) {
-    if (claimFailedAt(error, 2)) throw new UniqueValueTaken('sku');
-    if (error instanceof TransactionCanceledException) throw new ConditionFailed(undefined);
-    throw error;
+    if (!(error instanceof TransactionCancelled)) throw error;
+    if (error.failed(claimActionName(claim.field))) throw new UniqueValueTaken('sku');
+    throw new ConditionFailed(undefined);
   }
   const next: ProductRecord = { ...current, ...stampOf(ctx), sku: newSku, version: current.version + 1 };
   if (changes.name !== undefined) next.name = changes.name;

@@ -1,14 +1,14 @@
-import { SubjectConditionFailed } from '../approvals/approval-repository';
 import { toView } from '../approvals/approval-state';
 import { stockWriteOff } from '../approvals/kinds/stock-write-off';
 import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { conflict, notFound } from '../shared/errors';
+import { TransactionCancelled } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
 import { findProduct } from './product-repository';
 import type { StockAdjustment } from './schemas';
 import { adjustStock } from './stock';
-import { holdWriteOff } from './write-off-approval-repository';
+import { holdWriteOff, WRITE_OFF_ACTION } from './write-off-approval-repository';
 
 /**
  * POST /products/{id}/stock-adjustments: additions and small write-offs apply at once; a write-off
@@ -35,7 +35,7 @@ export async function adjustStockOrRequestApproval(
     const approval = await requestApproval(stockWriteOff, subject, steps, () => [holdWriteOff(productId, units, ctx)], ctx);
     return { approval: toView(approval) };
   } catch (error) {
-    if (error instanceof SubjectConditionFailed) throw conflict('The available stock changed while this request ran; read it again and retry', 'insufficient-stock');
+    if (error instanceof TransactionCancelled && error.failed(WRITE_OFF_ACTION.product)) throw conflict('The available stock changed while this request ran; read it again and retry', 'insufficient-stock');
     throw error;
   }
 }

@@ -160,19 +160,22 @@ function publishSet(content: Pick<ContentRecord, 'slug'>, version: ContentVersio
 }
 
 /** Submitting a draft for its publishing approval: → in_review, over the version read (a write of the approval's transaction). */
-export function markSubmitted(current: ContentRecord, approvalId: string, ctx: WriteContext) {
+export function markSubmitted(current: ContentRecord, approvalId: string, ctx: WriteContext): NamedAction {
   const v = atVersion(current.version);
-  return contentUpdate(
-    current.id,
-    {
-      set: { pendingApprovalId: approvalId, submittedVersion: current.latestVersion },
-      status: 'in_review',
-      condition: `${v.condition} AND #s = :draft`,
-      names: { ...v.names, '#s': 'status' },
-      values: { ...v.values, ':draft': 'draft' },
-    },
-    ctx,
-  );
+  return {
+    name: CONTENT_ACTION,
+    action: contentUpdate(
+      current.id,
+      {
+        set: { pendingApprovalId: approvalId, submittedVersion: current.latestVersion },
+        status: 'in_review',
+        condition: `${v.condition} AND #s = :draft`,
+        names: { ...v.names, '#s': 'status' },
+        values: { ...v.values, ':draft': 'draft' },
+      },
+      ctx,
+    ),
+  };
 }
 
 /** One conditional UpdateItem of the piece (outside a transaction); a lost condition throws ConditionFailed with the piece DynamoDB saw. */
@@ -200,34 +203,40 @@ export function publishNow(current: ContentRecord, version: ContentVersionRecord
 }
 
 /** The approved version goes live: in_review → published, only while the piece waits for this approval (so at most once). */
-export function applyPublish(content: Pick<ContentRecord, 'id' | 'slug'>, approvalId: string, version: ContentVersionRecord, ctx: WriteContext) {
-  return contentUpdate(
-    content.id,
-    {
-      set: publishSet(content, version, ctx.at, approvalId),
-      remove: ['pendingApprovalId', 'submittedVersion'],
-      status: 'published',
-      condition: '#pending = :approval',
-      names: { '#pending': 'pendingApprovalId' },
-      values: { ':approval': approvalId },
-    },
-    ctx,
-  );
+export function applyPublish(content: Pick<ContentRecord, 'id' | 'slug'>, approvalId: string, version: ContentVersionRecord, ctx: WriteContext): NamedAction {
+  return {
+    name: CONTENT_ACTION,
+    action: contentUpdate(
+      content.id,
+      {
+        set: publishSet(content, version, ctx.at, approvalId),
+        remove: ['pendingApprovalId', 'submittedVersion'],
+        status: 'published',
+        condition: '#pending = :approval',
+        names: { '#pending': 'pendingApprovalId' },
+        values: { ':approval': approvalId },
+      },
+      ctx,
+    ),
+  };
 }
 
 /** A rejected (or expired, failed) submission: back to draft, only while the piece waits for this approval. */
-export function rejectSubmission(contentId: string, approvalId: string, ctx: WriteContext) {
-  return contentUpdate(
-    contentId,
-    {
-      remove: ['pendingApprovalId', 'submittedVersion'],
-      status: 'draft',
-      condition: '#pending = :approval',
-      names: { '#pending': 'pendingApprovalId' },
-      values: { ':approval': approvalId },
-    },
-    ctx,
-  );
+export function rejectSubmission(contentId: string, approvalId: string, ctx: WriteContext): NamedAction {
+  return {
+    name: CONTENT_ACTION,
+    action: contentUpdate(
+      contentId,
+      {
+        remove: ['pendingApprovalId', 'submittedVersion'],
+        status: 'draft',
+        condition: '#pending = :approval',
+        names: { '#pending': 'pendingApprovalId' },
+        values: { ':approval': approvalId },
+      },
+      ctx,
+    ),
+  };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { SubjectConditionFailed } from '../approvals/approval-repository';
 import { toView } from '../approvals/approval-state';
 import { contentPublish } from '../approvals/kinds/content-publish';
 import { approvalSteps, requestApproval } from '../approvals/request';
@@ -134,7 +133,7 @@ export async function submitContent(id: string, expectedVersion: number | undefi
     const approval = await requestApproval(contentPublish, subject, steps, (approval) => [markSubmitted(current, approval.id, ctx)], ctx);
     return { approval: toView(approval) };
   } catch (error) {
-    if (error instanceof SubjectConditionFailed) throw explainRace(error.current, current, ['draft'], 'submitted');
+    if (error instanceof TransactionCancelled && error.failed(CONTENT_ACTION)) throw explainRace(error.current(CONTENT_ACTION), current, ['draft'], 'submitted');
     throw error;
   }
 }

@@ -1,4 +1,3 @@
-import { SubjectConditionFailed } from '../approvals/approval-repository';
 import { toView } from '../approvals/approval-state';
 import { refund as refundKind, type RefundSubject } from '../approvals/kinds/refund';
 import { requestApproval } from '../approvals/request';
@@ -6,7 +5,9 @@ import type { ApprovalView, PolicyStep } from '../approvals/schemas';
 import { findOrder } from '../orders/order-repository';
 import { conflict } from '../shared/errors';
 import type { RecordResponse, StoredResponse } from '../shared/idempotency';
+import { IDEMPOTENCY_ACTION } from '../shared/idempotency-repository';
 import type { Money } from '../shared/money';
+import { TransactionCancelled } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
 import { refundRefusal } from './refund-writes';
 
@@ -29,11 +30,11 @@ export async function requestRefundApproval<T>(
   const subject: RefundSubject = { orderId, amount: input.amount, reason: input.reason, requestedBy: ctx.actor };
   const accepted = (approval: Parameters<typeof toView>[0]) => ({ status: 202, body: { approval: toView(approval) } });
   try {
-    const approval = await requestApproval(refundKind, subject, steps, (a) => record(accepted(a)).map((named) => named.action), ctx);
+    const approval = await requestApproval(refundKind, subject, steps, (a) => record(accepted(a)), ctx);
     return accepted(approval);
   } catch (error) {
     // The idempotency record exists (a retry of this request, or another one with the same key).
-    if (error instanceof SubjectConditionFailed) throw conflict('This Idempotency-Key was used by an earlier request', 'idempotency-conflict');
+    if (error instanceof TransactionCancelled && error.failed(IDEMPOTENCY_ACTION)) throw conflict('This Idempotency-Key was used by an earlier request', 'idempotency-conflict');
     throw error;
   }
 }

@@ -1,12 +1,11 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PartnerTierName } from '../../lib/schema/partner-tiers';
 import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
 import { apiKeyKeys, GSI1, GSI2, partnerKeys } from '../shared/keys';
 import { buildUpdate } from '../shared/update-expression';
-import type { NamedAction } from '../shared/transaction-repository';
+import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import { stampOf, type WriteContext } from '../shared/write-context';
 import type { KeyState } from './api-keys';
 
@@ -95,14 +94,10 @@ export async function insertPartner(partner: PartnerRecord, ctx: WriteContext): 
 
 /** Creates a partner together with its first key (seeding). */
 export async function insertPartnerWithKey(partner: PartnerRecord, key: ApiKeyRecord, ctx: WriteContext): Promise<void> {
-  await documentClient.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tableName(), Item: partnerItem(partner, ctx), ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ],
-    }),
-  );
+  await transactWrite([
+    { name: PARTNER_ACTION, action: { Put: { TableName: tableName(), Item: partnerItem(partner, ctx), ConditionExpression: 'attribute_not_exists(pk)' } } },
+    { name: KEY_ACTION, action: { Put: { TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' } } },
+  ]);
 }
 
 const LIVE_PARTNER = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
@@ -136,6 +131,7 @@ export async function insertApiKey(key: ApiKeyRecord, ctx: WriteContext): Promis
 
 /** Name of the partner's check in a key-issuing transaction. */
 export const PARTNER_ACTION = 'partner';
+const KEY_ACTION = 'key';
 
 /**
  * A new key under a check of its partner, for one transaction: the partner exists, is not deleted, is
@@ -161,7 +157,7 @@ export function apiKeyIssueActions(key: ApiKeyRecord, ctx: WriteContext): NamedA
         },
       },
     },
-    { name: 'key', action: { Put: { TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' } } },
+    { name: KEY_ACTION, action: { Put: { TableName: tableName(), Item: keyItem(key, ctx), ConditionExpression: 'attribute_not_exists(pk)' } } },
   ];
 }
 
@@ -182,24 +178,23 @@ export function revokeApiKey(partnerId: string, keyId: string, ctx: WriteContext
 export async function rotateApiKey(old: ApiKeyRecord, replacement: ApiKeyRecord, graceUntil: string, ctx: WriteContext): Promise<void> {
   const update = buildUpdate({ set: { ...stampOf(ctx), graceUntil, replacedBy: replacement.keyId }, increment: { version: 1 } });
   try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: apiKeyKeys.byId(old.keyId),
-              ...update,
-              ConditionExpression: 'version = :expected AND attribute_not_exists(revokedAt) AND attribute_not_exists(replacedBy)',
-              ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': old.version ?? 1 },
-            },
+    await transactWrite([
+      {
+        name: 'replacedKey',
+        action: {
+          Update: {
+            TableName: tableName(),
+            Key: apiKeyKeys.byId(old.keyId),
+            ...update,
+            ConditionExpression: 'version = :expected AND attribute_not_exists(revokedAt) AND attribute_not_exists(replacedBy)',
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': old.version ?? 1 },
           },
-          { Put: { TableName: tableName(), Item: keyItem(replacement, ctx), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
+        },
+      },
+      { name: KEY_ACTION, action: { Put: { TableName: tableName(), Item: keyItem(replacement, ctx), ConditionExpression: 'attribute_not_exists(pk)' } } },
+    ]);
   } catch (error) {
-    if (error instanceof TransactionCanceledException) throw new ConditionFailed(undefined);
+    if (error instanceof TransactionCancelled) throw new ConditionFailed(undefined);
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
 import { GSI2, roleKeys } from '../shared/keys';
+import type { NamedAction } from '../shared/transaction-repository';
 import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
 
@@ -86,7 +87,13 @@ export function markRoleDeleted(name: string, expectedVersion: number | undefine
  * assigned it); fails if the role does not exist (or, when it is granted, was deleted). The role's version is left alone: assigning a
  * role is not an edit of it.
  */
-export function roleHolderCountChange(name: string, by: 1 | -1, ctx: WriteContext) {
+export function roleHolderCountChange(name: string, by: 1 | -1, ctx: WriteContext): NamedAction {
   const update = buildUpdate({ set: stampOf(ctx), increment: { assignedCount: by } });
-  return { Update: { TableName: tableName(), Key: roleKeys.byName(name), ...update, ConditionExpression: by === 1 ? LIVE_ROLE : 'attribute_exists(pk)' } };
+  return {
+    name: roleActionName(name),
+    action: { Update: { TableName: tableName(), Key: roleKeys.byName(name), ...update, ConditionExpression: by === 1 ? LIVE_ROLE : 'attribute_exists(pk)' } },
+  };
 }
+
+/** The name of a role's holder-count action in a transaction. */
+export const roleActionName = (name: string) => `role:${name}`;

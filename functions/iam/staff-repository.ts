@@ -1,14 +1,13 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';
 import { bootstrapKeys, GSI2, staffKeys, uniqueKeys } from '../shared/keys';
-import type { NamedAction } from '../shared/transaction-repository';
-import { claimFailedAt, claimPut, type UniqueClaim } from '../shared/unique-repository';
+import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
+import { claimPut, type UniqueClaim } from '../shared/unique-repository';
 import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
-import { roleHolderCountChange } from './role-repository';
+import { roleActionName, roleHolderCountChange } from './role-repository';
 
 export interface StaffRecord {
   id: string;
@@ -34,15 +33,18 @@ export class UnknownRole extends Error {
 
 const emailClaim = (email: string, staffId: string): UniqueClaim => ({ key: uniqueKeys.staffEmail(email), field: 'email', value: email, ownerId: staffId });
 
-/** Runs a transaction and names what failed: a taken unique value, a missing role, or the main item's condition. */
-async function transact(items: Record<string, unknown>[], explain: { claimAt?: number; rolesFrom?: number; roles?: string[] }) {
+/** Names of the actions of a member's transactions (custom roles: roleActionName). */
+const STAFF_ACTION = { staff: 'staff', email: 'email', releasedEmail: 'releasedEmail' } as const;
+
+/** Runs a transaction and names what failed: the email's claim, a role granted that does not exist, or the member's condition. */
+async function transact(actions: NamedAction[], grantedRoles: string[] = []) {
   try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: items as never }));
+    await transactWrite(actions);
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    if (explain.claimAt !== undefined && claimFailedAt(error, explain.claimAt)) throw new UniqueValueTaken('email');
-    const roleIndex = (explain.roles ?? []).findIndex((_, i) => claimFailedAt(error, (explain.rolesFrom ?? 0) + i));
-    if (roleIndex >= 0) throw new UnknownRole(explain.roles![roleIndex]!);
+    if (!(error instanceof TransactionCancelled)) throw error;
+    if (error.failed(STAFF_ACTION.email)) throw new UniqueValueTaken('email');
+    const missing = grantedRoles.find((role) => error.failed(roleActionName(role)));
+    if (missing !== undefined) throw new UnknownRole(missing);
     throw new ConditionFailed(undefined);
   }
 }
@@ -52,16 +54,19 @@ export async function insertStaff(staff: StaffRecord, customRoles: string[], ctx
   await transact(
     [
       {
-        Put: {
-          TableName: tableName(),
-          Item: { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        name: STAFF_ACTION.staff,
+        action: {
+          Put: {
+            TableName: tableName(),
+            Item: { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
       },
-      claimPut(emailClaim(staff.email, staff.id), ctx),
+      { name: STAFF_ACTION.email, action: claimPut(emailClaim(staff.email, staff.id), ctx) },
       ...customRoles.map((role) => roleHolderCountChange(role, 1, ctx)),
     ],
-    { claimAt: 1, rolesFrom: 2, roles: customRoles },
+    customRoles,
   );
 }
 
@@ -126,18 +131,21 @@ export async function replaceStaffRoles(
   await transact(
     [
       {
-        Update: {
-          TableName: tableName(),
-          Key: staffKeys.byId(current.id),
-          ...update,
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
+        name: STAFF_ACTION.staff,
+        action: {
+          Update: {
+            TableName: tableName(),
+            Key: staffKeys.byId(current.id),
+            ...update,
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
+          },
         },
       },
       ...change.added.map((role) => roleHolderCountChange(role, 1, ctx)),
       ...change.removed.map((role) => roleHolderCountChange(role, -1, ctx)),
     ],
-    { rolesFrom: 1, roles: change.added },
+    change.added,
   );
   return { ...current, ...stampOf(ctx), roles, version: current.version + 1 };
 }
@@ -174,9 +182,10 @@ export async function updateStaffFields(
 /** An email change moves the uniqueness claim, conditioned on the version read. */
 export async function changeStaffEmail(current: StaffRecord, email: string, set: Record<string, unknown>, ctx: WriteContext): Promise<StaffRecord> {
   const update = buildUpdate({ set: { ...stampOf(ctx), ...set, email, version: current.version + 1 } });
-  await transact(
-    [
-      {
+  await transact([
+    {
+      name: STAFF_ACTION.staff,
+      action: {
         Update: {
           TableName: tableName(),
           Key: staffKeys.byId(current.id),
@@ -185,7 +194,10 @@ export async function changeStaffEmail(current: StaffRecord, email: string, set:
           ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expected': current.version },
         },
       },
-      {
+    },
+    {
+      name: STAFF_ACTION.releasedEmail,
+      action: {
         Delete: {
           TableName: tableName(),
           Key: uniqueKeys.staffEmail(current.email),
@@ -193,9 +205,8 @@ export async function changeStaffEmail(current: StaffRecord, email: string, set:
           ExpressionAttributeValues: { ':owner': current.id },
         },
       },
-      claimPut(emailClaim(email, current.id), ctx),
-    ],
-    { claimAt: 2 },
-  );
+    },
+    { name: STAFF_ACTION.email, action: claimPut(emailClaim(email, current.id), ctx) },
+  ]);
   return { ...current, ...stampOf(ctx), ...set, email, version: current.version + 1 } as StaffRecord;
 }

@@ -1,4 +1,3 @@
-import { SubjectConditionFailed } from '../approvals/approval-repository';
 import { toView } from '../approvals/approval-state';
 import { adminRoleGrant } from '../approvals/kinds/admin-role-grant';
 import { approvalSteps, requestApproval } from '../approvals/request';
@@ -9,9 +8,10 @@ import { ConditionFailed, UniqueValueTaken } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { assertVersion, badRequest, conflict, forbidden, notFound, staleVersion } from '../shared/errors';
 import { newId } from '../shared/ids';
+import { TransactionCancelled } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
 import { findRole } from './role-repository';
-import { markRoleChangePending } from './role-grant-repository';
+import { MEMBER_ACTION, markRoleChangePending } from './role-grant-repository';
 import type { StaffView } from './schemas';
 import {
   changeStaffEmail,
@@ -147,7 +147,7 @@ async function requestAdminGrant(current: StaffRecord, roles: string[], ctx: Wri
     const approval = await requestApproval(adminRoleGrant, subject, steps, (approval) => [markRoleChangePending(current.id, approval.id, roles, current.version, ctx)], ctx);
     return toView(approval);
   } catch (error) {
-    if (error instanceof SubjectConditionFailed) throw conflict('The staff member changed while this request ran; read it again and retry');
+    if (error instanceof TransactionCancelled && error.failed(MEMBER_ACTION)) throw conflict('The staff member changed while this request ran; read it again and retry');
     throw error;
   }
 }

@@ -68,9 +68,14 @@ function reasonsOf(error: TransactionCanceledException, actions: readonly NamedA
  * Runs one TransactWriteItems request. A cancellation caused only by a concurrent transaction on the
  * same items (`TransactionConflict`, which AWS raises and DynamoDB Local never does) is retried a few
  * times with full jitter, then answered 409; a lost condition is never retried and throws
- * TransactionCancelled for the caller to explain.
+ * TransactionCancelled for the caller to explain. Retrying is safe for any transaction: a cancelled
+ * one wrote nothing, and the retry's conditions are evaluated afresh.
+ *
+ * `retryConflicts: false` hands a conflict straight back (TransactionCancelled, `conflicted`), for a
+ * caller that re-reads before it tries again (the audit chain's head moves under concurrent writers).
  */
-export async function transactWrite(actions: readonly NamedAction[]): Promise<void> {
+export async function transactWrite(actions: readonly NamedAction[], options: { retryConflicts?: boolean } = {}): Promise<void> {
+  const attempts = options.retryConflicts === false ? 1 : CONFLICT_ATTEMPTS;
   if (actions.length > MAX_TRANSACTION_ACTIONS) throw new Error(`A transaction holds at most ${MAX_TRANSACTION_ACTIONS} actions, not ${actions.length}`);
   const names = new Set(actions.map((a) => a.name));
   if (names.size !== actions.length) throw new Error('Transaction action names must be unique');
@@ -81,8 +86,8 @@ export async function transactWrite(actions: readonly NamedAction[]): Promise<vo
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const cancelled = new TransactionCancelled(reasonsOf(error, actions));
-      if (!cancelled.conflicted) throw cancelled;
-      if (attempt >= CONFLICT_ATTEMPTS) throw conflict('Too many concurrent changes to the same items; retry', 'transaction-conflict');
+      if (!cancelled.conflicted || attempts === 1) throw cancelled;
+      if (attempt >= attempts) throw conflict('Too many concurrent changes to the same items; retry', 'transaction-conflict');
       await sleep(Math.random() * 25 * 2 ** attempt);
     }
   }

@@ -1,8 +1,7 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { UniqueValueTaken } from './conditional';
-import { documentClient, tableName } from './db';
+import { tableName } from './db';
 import type { PrimaryKey } from './keys';
+import { TransactionCancelled, transactWrite, type TransactItem } from './transaction-repository';
 import { stampOf, type WriteContext } from './write-context';
 
 /**
@@ -17,7 +16,7 @@ export interface UniqueClaim {
   ownerId: string;
 }
 
-export function claimPut(claim: UniqueClaim, ctx: WriteContext) {
+export function claimPut(claim: UniqueClaim, ctx: WriteContext): TransactItem {
   return {
     Put: {
       TableName: tableName(),
@@ -27,24 +26,18 @@ export function claimPut(claim: UniqueClaim, ctx: WriteContext) {
   };
 }
 
-/** True when the transaction failed because the item at `index` (a claim) already exists. */
-export function claimFailedAt(error: unknown, index: number): boolean {
-  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
-}
+/** The name of a claim's action in a transaction (one claim per field). */
+export const claimActionName = (field: string) => `claim:${field}`;
 
 /** Puts a new item and its unique claims in one transaction; a taken value → UniqueValueTaken. */
 export async function insertWithClaims(item: Record<string, unknown>, claims: UniqueClaim[], ctx: WriteContext): Promise<void> {
   try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...claims.map((claim) => claimPut(claim, ctx)),
-        ],
-      }),
-    );
+    await transactWrite([
+      { name: 'item', action: { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } } },
+      ...claims.map((claim) => ({ name: claimActionName(claim.field), action: claimPut(claim, ctx) })),
+    ]);
   } catch (error) {
-    const taken = claims.find((_, i) => claimFailedAt(error, i + 1));
+    const taken = error instanceof TransactionCancelled ? claims.find((claim) => error.failed(claimActionName(claim.field))) : undefined;
     if (taken) throw new UniqueValueTaken(taken.field);
     throw error;
   }

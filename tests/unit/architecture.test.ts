@@ -46,3 +46,17 @@ it('concatenates no single-table keys outside the key builders', () => {
     .map((f) => f.path);
   expect(offenders).toEqual([]);
 });
+
+it('writes every transaction through the shared helper (named actions, reasons by name, the conflict retry)', () => {
+  const helper = 'functions/shared/transaction-repository.ts';
+  const sendsTransactions = functions
+    .filter((f) => /\bTransactWriteCommand\b|\bTransactionCanceledException\b|\bCancellationReasons\b/.test(f.text))
+    .map((f) => f.path)
+    .filter((path) => path !== helper);
+  expect(sendsTransactions).toEqual([]);
+  const definesTransactItem = functions
+    .filter((f) => /\btype\s+TransactItem\s*=|\binterface\s+TransactItem\b/.test(f.text))
+    .map((f) => f.path)
+    .filter((path) => path !== helper);
+  expect(definesTransactItem).toEqual([]);
+});

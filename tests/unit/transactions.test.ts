@@ -3,6 +3,8 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { documentClient } from '../../functions/shared/db';
+import { APPROVAL_ACTION, commitOutcome } from '../../functions/approvals/approval-repository';
+import { appendEntry, type StoredEntry } from '../../functions/audit/audit-repository';
 import { HttpProblem } from '../../functions/shared/errors';
 import { TransactionCancelled, transactWrite } from '../../functions/shared/transaction-repository';
 
@@ -57,4 +59,47 @@ it('refuses more than 100 actions and duplicate names before sending anything', 
   await expect(transactWrite(many)).rejects.toThrow('at most 100 actions');
   await expect(transactWrite([actions[0]!, actions[0]!])).rejects.toThrow('unique');
   expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+});
+
+it('hands a conflict straight back when the caller retries itself (retryConflicts: false)', async () => {
+  dynamo.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict', 'None']));
+  const error = await transactWrite(actions, { retryConflicts: false }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(TransactionCancelled);
+  expect((error as TransactionCancelled).conflicted).toBe(true);
+  expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+});
+
+describe('callers read the reasons by name', () => {
+  beforeAll(() => {
+    process.env.AUDIT_TABLE_NAME ??= 'audit';
+    process.env.TABLE_NAME ??= 'table';
+  });
+
+  const entry = { entityType: 'product', entityId: 'P1', seq: 2, eventId: 'E1', hash: 'h' } as unknown as StoredEntry;
+
+  it('the audit writer: a recorded event is a duplicate; a moved head or a conflict is a conflict, answered at once', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed', 'ConditionalCheckFailed']))
+      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed', 'None']))
+      .rejectsOnce(cancelled(['TransactionConflict', 'None', 'None']));
+    await expect(appendEntry(entry, 1, 0)).resolves.toBe('duplicate');
+    await expect(appendEntry(entry, 1, 0)).resolves.toBe('conflict');
+    await expect(appendEntry(entry, 1, 0)).resolves.toBe('conflict');
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(3);
+  });
+
+  it("an approval's outcome: a lost guard is a retry already done; a lost subject condition names the subject's action", async () => {
+    const guard = { name: APPROVAL_ACTION, action: actions[0]!.action };
+    const subject = { name: 'product', action: actions[1]!.action };
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'ConditionalCheckFailed']))
+      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed'], { pk: 'PRODUCT#P1' }));
+    await expect(commitOutcome(guard, [subject])).resolves.toBe('already-done');
+    const error = await commitOutcome(guard, [subject]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionCancelled);
+    expect((error as TransactionCancelled).failed('product')).toBe(true);
+    expect((error as TransactionCancelled).current('product')).toEqual({ pk: 'PRODUCT#P1' });
+  });
 });

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { isBuiltInRole } from '../../shared/auth/permissions';
 import { findStaff } from '../../iam/staff-repository';
-import { applyPendingRoles, clearPendingRoles } from '../../iam/role-grant-repository';
+import { applyPendingRoles, clearPendingRoles, MEMBER_ACTION } from '../../iam/role-grant-repository';
 import { Id } from '../../shared/schemas';
-import { SubjectConditionFailed } from '../approval-repository';
+import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /** Granting the `admin` role (DESIGN §7 → admin): the member's whole new role set waits for approval. */
@@ -32,9 +32,9 @@ export const adminRoleGrant = defineKind<AdminRoleGrantSubject>({
     try {
       await ctx.commit(applyPendingRoles(s.staffId, ctx.approvalId, s.roles, change, member.version, ctx.write));
     } catch (error) {
-      if (error instanceof SubjectConditionFailed) {
+      if (error instanceof TransactionCancelled && error.failedNames().length > 0) {
         throw new OutcomeRefused(
-          error.index === 0
+          error.failed(MEMBER_ACTION)
             ? 'The member changed meanwhile or no longer waits for this role change'
             : 'A custom role of the change no longer exists',
         );
@@ -46,7 +46,7 @@ export const adminRoleGrant = defineKind<AdminRoleGrantSubject>({
     try {
       await ctx.commit([clearPendingRoles(s.staffId, ctx.approvalId, ctx.write)]);
     } catch (error) {
-      if (error instanceof SubjectConditionFailed) await ctx.commit([]);
+      if (error instanceof TransactionCancelled && error.failed(MEMBER_ACTION)) await ctx.commit([]);
       else throw error;
     }
   },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { applyPublish, findContentVersion, rejectSubmission } from '../../content/content-repository';
+import { applyPublish, CONTENT_ACTION, findContentVersion, rejectSubmission } from '../../content/content-repository';
 import { Id, described } from '../../shared/schemas';
-import { SubjectConditionFailed } from '../approval-repository';
+import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /**
@@ -30,7 +30,7 @@ export const contentPublish = defineKind<ContentPublishSubject>({
     try {
       await ctx.commit([applyPublish({ id: s.contentId, slug: s.slug }, ctx.approvalId, version, ctx.write)]);
     } catch (error) {
-      if (error instanceof SubjectConditionFailed) throw new OutcomeRefused('The content no longer waits for this approval');
+      if (error instanceof TransactionCancelled && error.failed(CONTENT_ACTION)) throw new OutcomeRefused('The content no longer waits for this approval');
       throw error;
     }
   },
@@ -39,7 +39,7 @@ export const contentPublish = defineKind<ContentPublishSubject>({
       await ctx.commit([rejectSubmission(s.contentId, ctx.approvalId, ctx.write)]);
     } catch (error) {
       // The piece no longer waits for this approval (nothing to return): record the outcome alone.
-      if (error instanceof SubjectConditionFailed) await ctx.commit([]);
+      if (error instanceof TransactionCancelled && error.failed(CONTENT_ACTION)) await ctx.commit([]);
       else throw error;
     }
   },

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import type { WriteContext } from '../../shared/write-context';
-import type { TransactItem } from '../approval-repository';
+import type { NamedAction } from '../../shared/transaction-repository';
 import type { ApprovalKindName } from '../schemas';
 
 /**
@@ -11,7 +11,7 @@ import type { ApprovalKindName } from '../schemas';
 export interface OutcomeContext {
   approvalId: string;
   write: WriteContext;
-  commit(writes: TransactItem[]): Promise<'done' | 'already-done'>;
+  commit(writes: NamedAction[]): Promise<'done' | 'already-done'>;
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { applyPendingPrice, clearPendingPrice } from '../../catalog/price-approval-repository';
+import { applyPendingPrice, clearPendingPrice, PRICE_PRODUCT_ACTION } from '../../catalog/price-approval-repository';
 import { Money } from '../../shared/money';
 import { Id } from '../../shared/schemas';
-import { SubjectConditionFailed } from '../approval-repository';
+import { TransactionCancelled } from '../../shared/transaction-repository';
 import { priceChangePercent } from '../policy';
 import { defineKind, OutcomeRefused } from './kind';
 
@@ -33,7 +33,7 @@ export const priceChange = defineKind<PriceChangeSubject>({
     try {
       await ctx.commit([applyPendingPrice(s.productId, ctx.approvalId, s.to, ctx.write)]);
     } catch (error) {
-      if (error instanceof SubjectConditionFailed)
+      if (error instanceof TransactionCancelled && error.failed(PRICE_PRODUCT_ACTION))
         throw new OutcomeRefused('The product was deleted or no longer waits for this price change');
       throw error;
     }
@@ -43,7 +43,7 @@ export const priceChange = defineKind<PriceChangeSubject>({
       await ctx.commit([clearPendingPrice(s.productId, ctx.approvalId, ctx.write)]);
     } catch (error) {
       // The mark is gone already (nothing to return to): record the outcome alone.
-      if (error instanceof SubjectConditionFailed) await ctx.commit([]);
+      if (error instanceof TransactionCancelled && error.failed(PRICE_PRODUCT_ACTION)) await ctx.commit([]);
       else throw error;
     }
   },

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { newRefund, refundActions } from '../../finance/refund-writes';
+import { newRefund, ORDER_ACTION, refundActions } from '../../finance/refund-writes';
 import { Money } from '../../shared/money';
 import { Actor, Id } from '../../shared/schemas';
-import { SubjectConditionFailed } from '../approval-repository';
+import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /**
@@ -31,9 +31,9 @@ export const refund = defineKind<RefundSubject>({
   async apply(s, ctx) {
     const record = newRefund(s.orderId, s, s.requestedBy, ctx.write.at);
     try {
-      await ctx.commit(refundActions(record, ctx.write).map((named) => named.action));
+      await ctx.commit(refundActions(record, ctx.write));
     } catch (error) {
-      if (error instanceof SubjectConditionFailed && error.index === 0) {
+      if (error instanceof TransactionCancelled && error.failed(ORDER_ACTION)) {
         throw new OutcomeRefused('The order no longer has that much to refund (or is gone)');
       }
       throw error;

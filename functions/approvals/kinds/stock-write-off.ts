@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { findProduct } from '../../catalog/product-repository';
 import type { StockAdjustmentRecord } from '../../catalog/stock-repository';
-import { applyWriteOff, releaseWriteOff } from '../../catalog/write-off-approval-repository';
+import { applyWriteOff, releaseWriteOff, WRITE_OFF_ACTION } from '../../catalog/write-off-approval-repository';
 import { newId } from '../../shared/ids';
 import { Actor, Id } from '../../shared/schemas';
-import { SubjectConditionFailed } from '../approval-repository';
+import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /** A stock write-off (DESIGN §7: ≥ 100 units → operations). The measure is the number of units; they are held while it waits. */
@@ -49,7 +49,7 @@ export const stockWriteOff = defineKind<StockWriteOffSubject>({
         await ctx.commit(applyWriteOff(product, adjustment, s.units, ctx.write));
         return;
       } catch (error) {
-        if (!(error instanceof SubjectConditionFailed) || error.index !== 0) throw error;
+        if (!(error instanceof TransactionCancelled && error.failed(WRITE_OFF_ACTION.product))) throw error;
         if (product.reserved < s.units || product.onHand < s.units) throw new OutcomeRefused('The held units are no longer there');
         if (attempt >= ATTEMPTS) throw error;
       }
@@ -59,7 +59,7 @@ export const stockWriteOff = defineKind<StockWriteOffSubject>({
     try {
       await ctx.commit([releaseWriteOff(s.productId, s.units, ctx.write)]);
     } catch (error) {
-      if (error instanceof SubjectConditionFailed) throw new OutcomeRefused('The held units are no longer reserved');
+      if (error instanceof TransactionCancelled && error.failed(WRITE_OFF_ACTION.product)) throw new OutcomeRefused('The held units are no longer reserved');
       throw error;
     }
   },
