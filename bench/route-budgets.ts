@@ -69,7 +69,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   putApprovalPolicy: same(['UpdateItem'], 'One UpdateItem, with or without If-Match (then conditioned on that version); the new version comes back with it.'),
   listApprovals: same(['Query'], 'One Query page of the status index.'),
   getApproval: same(['GetItem'], 'An approval with its steps is one item.'),
-  approveApproval: same(['GetItem', 'PutItem'], 'The approval is read (four eyes, open step, its role); one conditional put; the workflow resumes outside the request.'),
+  approveApproval: same(['GetItem', 'PutItem'], 'The approval is read (four eyes, current step, its role); one conditional put, which returns the workflow’s task token if it already waits at the step; the workflow resumes outside the request.'),
   rejectApproval: same(['GetItem', 'PutItem'], 'As approve.'),
   // orders
   createCustomer: same(['PutItem'], 'One conditional put.'),

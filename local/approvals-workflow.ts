@@ -31,6 +31,11 @@ export async function startLocalApprovals(options: {
   loadWorkflow: () => WorkflowHandler;
   log?: (line: string) => void;
   clockPollMs?: number;
+  /**
+   * Runs before each task of the workflow function (tests: a slow workflow, e.g. delaying `await`
+   * so decisions arrive before the workflow waits at the step). Local only; AWS has no such hook.
+   */
+  beforeTask?: (event: unknown) => Promise<void>;
 }): Promise<LocalApprovals> {
   let workflow: WorkflowHandler | undefined;
   const sfn = await startLocalStepFunctions({
@@ -40,6 +45,7 @@ export async function startLocalApprovals(options: {
     invoke: async (event, functionArn) => {
       if (functionArn !== LOCAL_APPROVALS_FUNCTION_ARN) throw new Error(`No local function ${functionArn}`);
       workflow ??= options.loadWorkflow();
+      await options.beforeTask?.(event);
       return workflow(event, lambdaContext(LOCAL_APPROVALS_FUNCTION_NAME, WORKFLOW_TIMEOUT_MS));
     },
     clock: now,

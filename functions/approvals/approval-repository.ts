@@ -59,6 +59,32 @@ export async function saveApproval(next: ApprovalRecord, expectedVersion: number
   }
 }
 
+/**
+ * Stores a decision: replaces the approval with its decided state if nobody decided or timed it out
+ * since `expectedVersion` was read, and answers the task token the replaced item held. The workflow
+ * registers its token without changing the version, so the token comes back here whether it was
+ * stored before or after the read; a token stored after this write loses its own condition instead.
+ * Either way exactly one side hands the decision to the workflow.
+ */
+export async function saveDecision(next: ApprovalRecord, expectedVersion: number): Promise<{ taskToken?: string }> {
+  try {
+    const { Attributes } = await documentClient.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: itemOf(next),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const taskToken = Attributes?.taskToken;
+    return typeof taskToken === 'string' ? { taskToken } : {};
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new ConditionFailed(undefined);
+    throw error;
+  }
+}
+
 export type Outcome = 'appliedAt' | 'revertedAt';
 
 /**

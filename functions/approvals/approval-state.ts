@@ -17,7 +17,11 @@ export interface ApprovalRecord {
   summary: string;
   subject: Record<string, unknown>;
   steps: ApprovalStep[];
-  /** The task token of the open step (never shown through the API). */
+  /**
+   * The task token of the open step, once the workflow waits there (never shown through the API).
+   * Registering it leaves `version` as it is: a decision read before it still wins its conditional
+   * write, and takes the token with it (see registerTaskToken).
+   */
   taskToken?: string;
   appliedAt?: string;
   revertedAt?: string;
@@ -41,10 +45,25 @@ const ADMIN = 'admin';
 const FINAL: ReadonlySet<ApprovalStatus> = new Set(['approved', 'rejected', 'expired', 'failed']);
 export const isFinal = (status: ApprovalStatus) => FINAL.has(status);
 
+/**
+ * Opens the first step not yet reached when none is open: a pending approval always shows its
+ * current step open (in its role's inbox, decidable, due `timeoutSeconds` from now), whether or
+ * not the workflow has reached it yet.
+ */
+function openCurrent(steps: ApprovalStep[], at: string): ApprovalStep[] {
+  if (steps.some((s) => s.status === 'open')) return steps;
+  const index = steps.findIndex((s) => s.status === 'waiting');
+  if (index < 0) return steps;
+  return steps.map((s, i) =>
+    i === index ? { ...s, status: 'open' as const, openedAt: at, dueAt: new Date(Date.parse(at) + s.timeoutSeconds * 1000).toISOString() } : s,
+  );
+}
+
 export function newApproval(
   input: { id: string; kind: ApprovalKindName; subject: Record<string, unknown>; summary: string; steps: PolicyStep[] },
   ctx: WriteContext,
 ): ApprovalRecord {
+  const steps = input.steps.map((s): ApprovalStep => ({ role: s.role, status: 'waiting', timeoutSeconds: s.timeoutSeconds, onTimeout: s.onTimeout }));
   return {
     id: input.id,
     kind: input.kind,
@@ -52,7 +71,7 @@ export function newApproval(
     requestedBy: ctx.actor,
     summary: input.summary,
     subject: input.subject,
-    steps: input.steps.map((s) => ({ role: s.role, status: 'waiting', timeoutSeconds: s.timeoutSeconds, onTimeout: s.onTimeout })),
+    steps: openCurrent(steps, ctx.at),
     version: 1,
     createdAt: ctx.at,
     ...stampOf(ctx),
@@ -64,8 +83,6 @@ export function toView(record: ApprovalRecord): ApprovalView {
   const { taskToken: _t, requestId: _r, sourceIp: _s, ...view } = record;
   return view;
 }
-
-const openIndex = (record: ApprovalRecord) => record.steps.findIndex((s) => s.status === 'open');
 
 /** The step the workflow works on: the first one not yet decided. */
 function currentIndex(record: ApprovalRecord): number {
@@ -106,8 +123,12 @@ export class StepNotOpen extends Error {
 }
 
 /**
- * The workflow reached a step: it waits in its role's inbox with this task token. Opening an open
- * step again (a retried or resumed task) only replaces the token; the due time stays.
+ * The workflow reached a step and waits there with this task token. The step is normally open
+ * already (opened with the approval, or by the decision or escalation before it); one still
+ * `waiting` (stored before steps opened that way) opens now. A retried or resumed task only
+ * replaces the token; the due time stays. The version stays too: stored on the condition of the
+ * version read, the token lands only if no decision came first, and a decision that comes after
+ * replaces the item and hands this token over itself.
  */
 export function openStep(record: ApprovalRecord, stepIndex: number, timeoutSeconds: number, taskToken: string, ctx: WriteContext): ApprovalRecord {
   if (record.status !== 'pending' || currentIndex(record) !== stepIndex) throw new StepNotOpen(record.id, stepIndex);
@@ -115,20 +136,22 @@ export function openStep(record: ApprovalRecord, stepIndex: number, timeoutSecon
   const openedAt = step.openedAt ?? ctx.at;
   const dueAt = step.dueAt ?? new Date(Date.parse(ctx.at) + timeoutSeconds * 1000).toISOString();
   const steps = record.steps.map((s, i) => (i === stepIndex ? { ...s, status: 'open' as const, openedAt, dueAt } : s));
-  return bump(record, ctx, { steps, taskToken });
+  return { ...record, steps, taskToken, ...stampOf(ctx) };
 }
 
 /**
- * A decision on the open step (DESIGN §7, four eyes): not by the requester, not by whoever decided
- * an earlier step, only by a holder of the step's role or an admin. A decision on an approval that is
- * over, or while no step is open, changes nothing (409).
+ * A decision on the current step, open from the moment the approval shows it, whether or not the
+ * workflow waits there yet (four eyes: not by the requester, not by whoever decided an earlier step,
+ * only by a holder of the step's role or an admin). A decision on an approval that is over changes
+ * nothing (409). Approving opens the next step, if any; rejecting ends the approval. The result
+ * carries no task token: whoever stores it hands over the token the stored item held.
  */
-export function decide(record: ApprovalRecord, decider: Decider, decision: Decision, comment: string | undefined, ctx: WriteContext): { next: ApprovalRecord; taskToken: string } {
+export function decide(record: ApprovalRecord, decider: Decider, decision: Decision, comment: string | undefined, ctx: WriteContext): ApprovalRecord {
   if (record.status !== 'pending') throw conflict(`This approval is already ${record.status}`, 'approval-decided');
   if (record.requestedBy === decider.actor) throw forbidden('You cannot decide your own request');
   if (record.steps.some((s) => s.decidedBy === decider.actor)) throw forbidden('You already decided a step of this approval; another member must decide this one');
-  const index = openIndex(record);
-  if (index < 0 || !record.taskToken) throw conflict('No step of this approval waits for a decision right now; try again shortly', 'approval-step-not-open');
+  const index = currentIndex(record);
+  if (index < 0) throw conflict('Every step of this approval is decided', 'approval-decided');
   const step = record.steps[index]!;
   if (!decider.roles.includes(step.role) && !decider.roles.includes(ADMIN)) {
     throw forbidden(`This step needs a member with the ${step.role} role`);
@@ -148,9 +171,11 @@ export function decide(record: ApprovalRecord, decider: Decider, decision: Decis
     steps = skipRest(steps);
   } else if (last) {
     status = 'approved';
+  } else {
+    steps = openCurrent(steps, ctx.at);
   }
   const { taskToken: _token, ...rest } = record;
-  return { next: bump(rest, ctx, { steps, status }), taskToken: record.taskToken };
+  return bump(rest, ctx, { steps, status });
 }
 
 /**
@@ -170,7 +195,7 @@ export function timeOutStep(record: ApprovalRecord, stepIndex: number, ctx: Writ
       escalatedFrom: stepIndex,
     };
     const steps = [...record.steps.slice(0, stepIndex), { ...step, status: 'escalated' as const }, escalation, ...record.steps.slice(stepIndex + 1)];
-    return bump(rest, ctx, { steps });
+    return bump(rest, ctx, { steps: openCurrent(steps, ctx.at) });
   }
   const steps = skipRest(record.steps.map((s, i) => (i === stepIndex ? { ...s, status: 'expired' as const } : s)));
   return bump(rest, ctx, { steps, status: 'expired' });

@@ -3,7 +3,7 @@ import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import type { WriteContext } from '../shared/write-context';
-import { findApproval, inboxKeyOf, queryByStatus, queryInbox, saveApproval } from './approval-repository';
+import { findApproval, inboxKeyOf, queryByStatus, queryInbox, saveDecision } from './approval-repository';
 import { decide, toView, type ApprovalRecord, type Decision } from './approval-state';
 import type { ApprovalKindName, ApprovalStatus, ApprovalView } from './schemas';
 import { sendDecision } from './workflow-client';
@@ -78,20 +78,23 @@ async function inbox(roles: readonly string[], limit: number, cursor: string | u
 }
 
 /**
- * Records a decision on the open step (four eyes, see approval-state.ts), conditioned on the version
- * read — a concurrent decision or timeout makes this one late (409) — then hands it to the waiting
- * task of the workflow (SendTaskSuccess / SendTaskFailure with the stored token).
+ * Records a decision on the current step (the rules in approval-state.ts), conditioned on the
+ * version read: a concurrent decision or timeout makes this one late (409). The workflow need not
+ * wait at the step yet. If it does (its token was on the replaced item), the decision is handed to
+ * it here (SendTaskSuccess / SendTaskFailure); if not, its task finds the step decided when it
+ * arrives and moves on by itself.
  */
 export async function decideApproval(id: string, decision: Decision, comment: string | undefined, caller: StaffPrincipal, ctx: WriteContext): Promise<ApprovalView> {
   const record = await findApproval(id);
   if (!record) throw notFound('Approval');
-  const { next, taskToken } = decide(record, { actor: caller.actor, roles: caller.roles }, decision, comment, ctx);
+  const next = decide(record, { actor: caller.actor, roles: caller.roles }, decision, comment, ctx);
+  let taskToken: string | undefined;
   try {
-    await saveApproval(next, record.version);
+    ({ taskToken } = await saveDecision(next, record.version));
   } catch (error) {
     if (error instanceof ConditionFailed) throw conflict('The approval changed while you decided (another decision or a timeout); read it again', 'approval-changed');
     throw error;
   }
-  await sendDecision(taskToken, decision === 'approve', comment);
+  if (taskToken) await sendDecision(taskToken, decision === 'approve', comment);
   return toView(next);
 }

@@ -11,7 +11,8 @@ export const ApprovalStatus = z.lazy(() => z.enum(APPROVAL_STATUSES));
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
 /**
- * A step's life: `waiting` (not reached yet) → `open` (in its role's inbox, a task token waits) →
+ * A step's life: `waiting` (not reached yet) → `open` (the current step: in its role's inbox and
+ * decidable, whether or not the workflow waits there yet) →
  * `approved` | `rejected` | `expired` (timed out, the approval is auto-rejected) | `escalated`
  * (timed out, a step for the escalation role follows); steps never reached end `skipped`.
  */

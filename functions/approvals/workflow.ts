@@ -17,7 +17,8 @@ import { runOutcome } from './outcomes';
  * and a resumed or retried step finds its work done.
  *
  * - `next`: what comes next — wait for a step, apply, or reject (from the approval's state);
- * - `await`: a step waits: record its task token and put it in its role's inbox;
+ * - `await`: the workflow waits at the open step: record its task token (a step decided before the
+ *   workflow got there fails this with Approval.StepNotOpen, and the state machine goes on to `next`);
  * - `timeout`: the step's time ran out: escalate or expire (as the policy says);
  * - `apply` / `reject`: execute the outcome through the approval's kind, exactly once;
  * - `fail`: something could not be done: the approval fails, the subject returns to its prior state.
@@ -93,7 +94,8 @@ export const handler = async (raw: unknown, lambda?: Context): Promise<WorkflowR
       try {
         await transition(event.approvalId, (record) => openStep(record, event.stepIndex, event.timeoutSeconds, event.taskToken, ctx));
       } catch (error) {
-        // Decided (or over) before the step could wait: the state machine goes on to `next`.
+        // Decided (or over) before the workflow could wait: the state machine goes on to `next`,
+        // which reads the decision from the approval. Nobody else holds this task's token.
         if (error instanceof StepNotOpen) throw new WorkflowError(STEP_NOT_OPEN_ERROR, error.message);
         throw error;
       }

@@ -95,6 +95,27 @@ describe('a price change above 20 %', () => {
   });
 });
 
+describe('a decision right after the 202', () => {
+  it('counts for every one of 10 concurrent price changes: 200, applied once each', async () => {
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const id = await product(10_000);
+        const patched = await http('PATCH', `/products/${id}`, ADMIN, { price: eur(14_000) });
+        expect(patched.status).toBe(202);
+        expect(patched.body.approval.steps[0]).toMatchObject({ role: 'admin', status: 'open' });
+        const approved = await http('POST', `/approvals/${patched.body.approval.id}/approve`, ADMIN2, {});
+        return { id, approvalId: patched.body.approval.id as string, approved };
+      }),
+    );
+    expect(rounds.map((r) => r.approved.status)).toEqual(rounds.map(() => 200));
+    for (const { id, approvalId } of rounds) {
+      await eventually(() => approval(approvalId), (r) => Boolean(r.body.appliedAt), 60_000);
+      const after = await http('GET', `/products/${id}`);
+      expect(after.body).toMatchObject({ price: eur(14_000), version: 3 });
+    }
+  }, 120_000);
+});
+
 describe('a stock write-off of 100 units or more', () => {
   it('holds the units, waits for operations, then writes them off once', async () => {
     const id = await product(1_000);

@@ -1,3 +1,4 @@
+import { findApproval } from '../../functions/approvals/approval-repository';
 import { DEFAULT_POLICY } from '../../functions/approvals/policy';
 import { handler as approvalsHandler } from '../../functions/approvals/handler';
 import { approvalRoutes } from '../../functions/approvals/routes';
@@ -23,6 +24,8 @@ import { createStaff } from '../support/staff';
  * repeated and late decisions, timeouts (on the controllable clock), and both kinds built here.
  * This file works on a table of its own, because it changes the (global) approval policy.
  */
+jest.setTimeout(60_000);
+
 type Handler = (event: never, context: never) => Promise<unknown>;
 const caller = (handler: Handler, routes: readonly RouteSpec[]) => async (operationId: string, options: Parameters<typeof adminEvent>[1] = {}) =>
   parse((await handler(adminEvent(routeById(routes, operationId), options) as never, lambdaContext() as never)) as never);
@@ -77,8 +80,15 @@ const getApproval = (id: string) => approvals('getApproval', { staffId: requeste
 const getProduct = (id: string) => catalog('getProduct', { staffId: requester, params: { id } });
 const decide = (id: string, staffId: string, decision: 'approve' | 'reject', comment?: string) =>
   approvals(decision === 'approve' ? 'approveApproval' : 'rejectApproval', { staffId, params: { id }, body: comment ? { comment } : {} });
-/** Waits until the workflow has opened step `index` (its token is stored, it is in the inbox). */
-const stepOpen = (id: string, index = 0) => eventually(() => getApproval(id), (r) => r.body.steps[index]?.status === 'open');
+/**
+ * Waits until the workflow waits at step `index` (its task token is stored), so the decision is
+ * handed over by the decide route. A step is open, and decidable, before that: see
+ * approvals-decide-at-once.test.ts.
+ */
+async function stepOpen(id: string, index = 0) {
+  await eventually(() => findApproval(id), (r) => Boolean(r?.taskToken) && r?.steps[index]?.status === 'open');
+  return getApproval(id);
+}
 
 async function requestPriceChange(productId: string, amount: number, staffId = requester) {
   const res = await catalog('updateProduct', { staffId, params: { id: productId }, body: { price: eur(amount) } });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handler as starter } from '../../functions/approvals/starter';
 import { handler as workflow } from '../../functions/approvals/workflow';
-import { APPROVAL_STARTER_CONSUMER } from '../../lib/schema/stream-consumers';
+import { handler as audit } from '../../functions/audit/consumer';
+import { APPROVAL_STARTER_CONSUMER, AUDIT_CONSUMER } from '../../lib/schema/stream-consumers';
 import { newId } from '../../functions/shared/ids';
 import { SINGLE_TABLE } from '../../lib/schema/tables';
 import { startLocalApprovals, type LocalApprovals } from '../../local/approvals-workflow';
@@ -29,19 +30,51 @@ export async function useOwnTable(label: string): Promise<string> {
  * so the test file must work on a table of its own: on the shared one it would start other files'
  * approvals in this process.
  */
-export async function startTestApprovals(options: { stateDir?: string; port?: number } = {}): Promise<LocalApprovals & { stateDir: string; dispose(): Promise<void> }> {
+export interface TestApprovalsOptions {
+  stateDir?: string;
+  port?: number;
+  /** Runs before each workflow task (a slow workflow). */
+  beforeTask?: (event: { action: string; approvalId: string }) => Promise<void>;
+  /** Runs before each workflow start (a slow start). */
+  beforeStart?: (approvalId: string) => Promise<void>;
+  /** Also feeds the audit log consumer from this table's stream. */
+  audit?: boolean;
+}
+
+export async function startTestApprovals(options: TestApprovalsOptions = {}): Promise<LocalApprovals & { stateDir: string; dispose(): Promise<void> }> {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'backoffice-sfn-'));
-  const approvals = await startLocalApprovals({ stateDir, ...(options.port ? { port: options.port } : {}), loadWorkflow: () => workflow as never, clockPollMs: 25 });
+  const approvals = await startLocalApprovals({
+    stateDir,
+    ...(options.port ? { port: options.port } : {}),
+    loadWorkflow: () => workflow as never,
+    clockPollMs: 25,
+    ...(options.beforeTask ? { beforeTask: options.beforeTask as (event: unknown) => Promise<void> } : {}),
+  });
   Object.assign(process.env, approvals.environment);
   const tableName = process.env.TABLE_NAME!;
   if (tableName === SHARED_TEST_TABLE) throw new Error('startTestApprovals needs a table of the test file’s own (set TABLE_NAME and create it first)');
   const streams = createStreamPoller({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!, tableName, stateDir, pollIntervalMs: 25, retryBaseDelayMs: 25 });
+  const beforeStart = options.beforeStart;
   streams.register({
     name: APPROVAL_STARTER_CONSUMER.name,
-    handler: starter,
+    handler: beforeStart
+      ? async (event, context) => {
+          await Promise.all(event.Records.map((r) => (r.dynamodb?.NewImage?.id?.S ? beforeStart(r.dynamodb.NewImage.id.S) : undefined)));
+          return starter(event, context);
+        }
+      : starter,
     batchSize: APPROVAL_STARTER_CONSUMER.batchSize,
     filter: { entityTypes: APPROVAL_STARTER_CONSUMER.entityTypes!, eventNames: APPROVAL_STARTER_CONSUMER.eventNames! },
   });
+  if (options.audit) {
+    streams.register({
+      name: AUDIT_CONSUMER.name,
+      handler: audit,
+      batchSize: AUDIT_CONSUMER.batchSize,
+      bisectOnError: AUDIT_CONSUMER.bisectOnError,
+      filter: { excludeEntityTypes: AUDIT_CONSUMER.excludeEntityTypes },
+    });
+  }
   streams.start();
   return {
     ...approvals,
