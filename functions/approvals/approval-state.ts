@@ -38,8 +38,6 @@ export interface Decider {
 }
 
 const ADMIN = 'admin';
-const FINAL: ReadonlySet<ApprovalStatus> = new Set(['approved', 'rejected', 'expired', 'failed']);
-export const isFinal = (status: ApprovalStatus) => FINAL.has(status);
 
 export function newApproval(
   input: { id: string; kind: ApprovalKindName; subject: Record<string, unknown>; summary: string; steps: PolicyStep[] },

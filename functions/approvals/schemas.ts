@@ -67,8 +67,6 @@ const kindShape = Object.fromEntries(APPROVAL_KINDS.map((kind) => [kind, KindPol
 export const PolicyDocument = z.lazy(() => z.strictObject({ kinds: z.strictObject(kindShape) }));
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
 
-export const PutPolicyBody = PolicyDocument;
-
 export const ApprovalPolicy = z.lazy(() =>
   z
     .object({

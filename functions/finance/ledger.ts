@@ -25,8 +25,6 @@ export const CHART: readonly Account[] = [
   { code: '4100', name: 'Refunds', type: 'contra_revenue', normalSide: 'debit' },
 ];
 
-export const accountOf = (code: AccountCode): Account => CHART.find((account) => account.code === code)!;
-
 export interface PostingLine {
   account: AccountCode;
   side: Side;

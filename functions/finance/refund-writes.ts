@@ -1,4 +1,4 @@
-import { ORDER_ACTION, orderUpdate } from '../orders/order-repository';
+import { orderUpdate } from '../orders/order-repository';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { newId } from '../shared/ids';
 import type { Money } from '../shared/money';
@@ -55,4 +55,3 @@ export function refundRefusal(order: Record<string, unknown> | undefined, amount
   );
 }
 
-export { ORDER_ACTION };

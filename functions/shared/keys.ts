@@ -2,35 +2,6 @@
  * Key builders, one per access pattern of the single table (DESIGN §4). Nothing else
  * concatenates key strings.
  */
-export type EntityType =
-  | 'product'
-  | 'stock_adjustment'
-  | 'customer'
-  | 'customer_partner'
-  | 'order'
-  | 'payment'
-  | 'refund'
-  | 'ledger_entry'
-  | 'ledger_balance'
-  | 'shipment'
-  | 'tracking_event'
-  | 'ticket'
-  | 'ticket_comment'
-  | 'content'
-  | 'content_version'
-  | 'idempotency'
-  | 'export_job'
-  | 'staff'
-  | 'role'
-  | 'partner'
-  | 'partner_key'
-  | 'unique'
-  | 'approval'
-  | 'approval_policy'
-  | 'metric'
-  | 'usage_count'
-  | 'bootstrap';
-
 export interface PrimaryKey {
   pk: string;
   sk: string;

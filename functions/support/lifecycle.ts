@@ -34,10 +34,6 @@ export function illegalTransition(current: string, command: TicketCommand) {
   return conflict(`The ticket is ${current}: only a ticket that is ${from.join(' or ')} can be ${participle}`, 'illegal-transition');
 }
 
-export function assertCanRun(command: TicketCommand, current: TicketStatus): void {
-  if (!canRun(command, current)) throw illegalTransition(current, command);
-}
-
 /** Where a command takes a ticket (reopen: back to its assignee if it has one). */
 export function targetOf(command: TicketCommand, ticket: { assigneeId?: string }): TicketStatus {
   switch (command) {
