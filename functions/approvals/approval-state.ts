@@ -117,7 +117,7 @@ export function openStep(record: ApprovalRecord, stepIndex: number, timeoutSecon
 }
 
 /**
- * A decision on the open step (DESIGN §7, four eyes): not by the requester, not by whoever decided
+ * A decision on the open step (docs/architecture.md#approvals, four eyes): not by the requester, not by whoever decided
  * an earlier step, only by a holder of the step's role or an admin. A decision on an approval that is
  * over, or while no step is open, changes nothing (409).
  */

@@ -2,7 +2,7 @@ import { conflict } from '../shared/errors';
 import type { TicketPriority, TicketStatus } from './schemas';
 
 /**
- * The ticket lifecycle (DESIGN §6), pure rules:
+ * The ticket lifecycle (docs/architecture.md#modules), pure rules:
  *
  *   open → assigned → in_progress → resolved → closed
  *            ↑  ↖________↙ (re)assign     │         │
