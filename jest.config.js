@@ -1,5 +1,5 @@
 /**
- * Four projects (DESIGN §11). ts-jest transpiles without type checking (`isolatedModules`;
+ * Four projects (docs/architecture.md#tests). ts-jest transpiles without type checking (`isolatedModules`;
  * type checking is `npm run typecheck`); middy 7 ships ESM only, so it is mapped to its entry file
  * and transpiled to CommonJS too. (Not @swc/jest or jest 30: the registry serves no lockfile
  * entries for their other platforms' native binaries, which breaks `npm ci`.)
@@ -29,7 +29,13 @@ module.exports = {
       globalSetup: '<rootDir>/tests/support/dynamo-global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/dynamo-global-teardown.ts',
     },
-    { ...shared, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/tests/infra/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/infra-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/infra-global-teardown.ts',
+    },
     {
       ...shared,
       displayName: 'e2e',

@@ -1,7 +1,7 @@
 import type { ApiName } from '../functions/shared/http/route';
 
 /**
- * The DynamoDB request budget of every route of the route table (DESIGN §4), in one table:
+ * The DynamoDB request budget of every route of the route table (docs/architecture.md#data), in one table:
  * `requests` is what the route does today (held exactly by tests/integration/route-request-counts.test.ts),
  * `minimum` what its access pattern needs at the least, and `reason` why, in one line. Both omit the
  * authorization read: every admin route first reads the caller's staff record (AUTH, one strongly

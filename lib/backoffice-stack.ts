@@ -83,7 +83,7 @@ export interface BackofficeStackProps extends StackProps {
   readonly ticketSlaHours?: string;
 }
 
-/** The Backoffice back end (DESIGN §2): composes the constructs; holds no resource definitions itself. */
+/** The Backoffice back end (docs/architecture.md#architecture-1): composes the constructs; holds no resource definitions itself. */
 export class BackofficeStack extends Stack {
   public readonly data: DataTables;
   public readonly identity: StaffIdentity;
@@ -133,14 +133,14 @@ export class BackofficeStack extends Stack {
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
 
-    // Daily metrics (DESIGN §9): a second stream consumer; the analytics module reads its items.
+    // Daily metrics (docs/architecture.md#analytics-and-exports): a second stream consumer; the analytics module reads its items.
     this.metrics = new DailyMetrics(this, 'Metrics', {
       table: this.data.table,
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
 
-    // Commands that need an approval write it (202); its workflow starts from the stream (DESIGN §7).
+    // Commands that need an approval write it (202); its workflow starts from the stream (docs/architecture.md#approvals).
     this.approvals = new ApprovalWorkflow(this, 'Approvals', {
       table: this.data.table,
       deciderFunction: this.modules.functions.approvals,
@@ -148,7 +148,7 @@ export class BackofficeStack extends Stack {
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
 
-    // Export jobs for analysts (DESIGN §9): bucket, stream-started worker, daily schedule, Glue tables.
+    // Export jobs for analysts (docs/architecture.md#analytics-and-exports): bucket, stream-started worker, daily schedule, Glue tables.
     this.exports = new DataExports(this, 'Exports', {
       table: this.data.table,
       auditTable: this.data.auditTable,

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  *
  * The gate sits in front of every Lambda invocation of the gateway. Closing it holds new
  * invocations (they wait, they are not refused) and waits for the ones in flight. Every command is
- * one DynamoDB request (DESIGN §4) whose commit the runtime awaits before answering (local/durability.ts),
+ * one DynamoDB request (docs/architecture.md#data) whose commit the runtime awaits before answering (local/durability.ts),
  * so once the gate is idle no command is half-applied and every acknowledged one is on disk. The
  * stream poller keeps running until every consumer has read the stream to its end, so the audit
  * table (and any derived data) reflects every change in the single table. Then the tables are a

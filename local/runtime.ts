@@ -19,7 +19,7 @@ import { InvocationGate, startControlServer, type ControlServer } from './quiesc
 import { createStreamPoller, type StreamPoller } from './stream-poller';
 
 /**
- * The whole system on one machine (DESIGN §10): DynamoDB Local with the stack's tables, the
+ * The whole system on one machine (docs/architecture.md#local-runtime): DynamoDB Local with the stack's tables, the
  * module Lambdas behind a local API Gateway, a local token issuer, the stream poller, demo data.
  * Handlers run unchanged: they reach DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB. The
  * environment is process-wide and handler modules keep clients at module scope, so run one

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import S3rver from 's3rver';
 
 /**
- * S3 locally (DESIGN §10): s3rver, keeping its objects under `<data dir>/s3`, on 127.0.0.1. Handlers
+ * S3 locally (docs/architecture.md#local-runtime): s3rver, keeping its objects under `<data dir>/s3`, on 127.0.0.1. Handlers
  * reach it through AWS_ENDPOINT_URL_S3 with path-style addressing, so the presigned URLs they sign
  * (http://127.0.0.1:<port>/<bucket>/<key>?X-Amz-…) download from the host as they are.
  */

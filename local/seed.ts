@@ -15,7 +15,7 @@ import type { WriteContext } from '../functions/shared/write-context';
 import { readJsonFile, writeFileAtomic } from './paths';
 
 /**
- * Idempotent demo data (DESIGN §10): one staff member per built-in role plus a second admin and a
+ * Idempotent demo data (docs/architecture.md#local-runtime): one staff member per built-in role plus a second admin and a
  * second finance member (four-eyes approvals), two partners with keys, a few products with stock, two customers.
  * Imports handler code, so load it only after the runtime has set the environment.
  */

@@ -7,7 +7,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { readJsonFile, writeFileAtomic } from './paths';
 
 /**
- * A local Step Functions endpoint (DESIGN §10): the AWS JSON 1.0 protocol of the calls the handlers
+ * A local Step Functions endpoint (docs/architecture.md#local-runtime): the AWS JSON 1.0 protocol of the calls the handlers
  * make through the real `@aws-sdk/client-sfn` (StartExecution, DescribeExecution, ListExecutions,
  * StopExecution, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat), running the state machine
  * definitions rendered by the CDK constructs with aws-local-stepfunctions.

@@ -6,7 +6,7 @@ import { incrementsOf, UncountableRecord } from './metrics';
 import { countOnce } from './metrics-repository';
 
 /**
- * The daily metrics' stream consumer (DESIGN §9). Only orders, payments, refunds, approvals and
+ * The daily metrics' stream consumer (docs/architecture.md#analytics-and-exports). Only orders, payments, refunds, approvals and
  * tickets reach it (event source filter, lib/schema/stream-consumers.ts METRICS_CONSUMER); derived
  * items such as the metrics themselves never do. Each record's increments are added once
  * (metrics-repository.ts: one transaction with a marker keyed by the eventID), so the at-least-once

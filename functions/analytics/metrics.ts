@@ -3,7 +3,7 @@ import { CURRENCIES, type Money } from '../shared/money';
 import { imagesOf } from '../shared/stream-images';
 
 /**
- * Daily metrics derived from the single table's stream (DESIGN §9), as pure functions: a stream
+ * Daily metrics derived from the single table's stream (docs/architecture.md#analytics-and-exports), as pure functions: a stream
  * record → the counters it moves on one UTC day. No I/O here; the consumer stores the increments
  * with ADD (metrics-repository.ts), once per stream record.
  *

@@ -1,7 +1,7 @@
 import { defineRoutes } from '../shared/http/route';
 import { DailyMetrics, DailyMetricsQuery } from './schemas';
 
-/** Daily metrics (DESIGN §9), kept by the metrics stream consumer (functions/analytics/consumer.ts). */
+/** Daily metrics (docs/architecture.md#analytics-and-exports), kept by the metrics stream consumer (functions/analytics/consumer.ts). */
 export const analyticsRoutes = defineRoutes([
   {
     operationId: 'getDailyMetrics',

@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
-import { getRecord, queryPage, recordOf } from '../shared/item-repository';
+import { getRecord, queryPage } from '../shared/item-repository';
 import { approvalKeys, GSI1, GSI2 } from '../shared/keys';
 import { TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import { buildUpdate } from '../shared/update-expression';
@@ -146,7 +146,6 @@ export function queryByStatus(status: ApprovalStatus, kind: ApprovalKindName | u
 }
 
 /** The record of a stored approval item (for items returned by other reads). */
-export const approvalRecordOf = (item: Record<string, unknown>) => recordOf<ApprovalRecord>(item);
 
 /** The index key of an approval in its inbox: where a multi-role inbox page continues from. */
 export function inboxKeyOf(record: ApprovalRecord): Record<string, unknown> | undefined {

@@ -42,8 +42,6 @@ export interface Decider {
 }
 
 const ADMIN = 'admin';
-const FINAL: ReadonlySet<ApprovalStatus> = new Set(['approved', 'rejected', 'expired', 'failed']);
-export const isFinal = (status: ApprovalStatus) => FINAL.has(status);
 
 /**
  * Opens the first step not yet reached when none is open: a pending approval always shows its
@@ -141,7 +139,7 @@ export function openStep(record: ApprovalRecord, stepIndex: number, timeoutSecon
 
 /**
  * A decision on the current step, open from the moment the approval shows it, whether or not the
- * workflow waits there yet (four eyes: not by the requester, not by whoever decided an earlier step,
+ * workflow waits there yet (docs/architecture.md#approvals, four eyes: not by the requester, not by whoever decided an earlier step,
  * only by a holder of the step's role or an admin). A decision on an approval that is over changes
  * nothing (409). Approving opens the next step, if any; rejecting ends the approval. The result
  * carries no task token: whoever stores it hands over the token the stored item held.

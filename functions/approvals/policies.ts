@@ -18,7 +18,7 @@ export interface PolicyView extends PolicyDocument {
 
 const measures = Object.fromEntries(Object.entries(MEASURES).map(([kind, m]) => [kind, m ?? 'none: rules take no threshold']));
 
-/** The policy in force: the stored one, else the defaults (DESIGN §7). */
+/** The policy in force: the stored one, else the defaults (docs/architecture.md#approvals). */
 export async function currentPolicy(): Promise<PolicyDocument & { version: number; updatedAt?: string; updatedBy?: string }> {
   const stored = await findPolicy();
   if (!stored) return { ...DEFAULT_POLICY, version: 0 };

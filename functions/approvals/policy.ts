@@ -1,7 +1,7 @@
 import type { ApprovalKindName, KindPolicy, PolicyDocument, PolicyRule, PolicyStep } from './schemas';
 
 /**
- * Approval policies (DESIGN §7): per kind, rules of `threshold → ordered steps`. The measure a kind's
+ * Approval policies (docs/architecture.md#approvals): per kind, rules of `threshold → ordered steps`. The measure a kind's
  * thresholds are compared with is fixed by the kind (a refund's amount, a price change's percentage,
  * a write-off's units); kinds without a measure only take rules without a threshold.
  * Pure functions: no I/O, unit-tested on their own.

@@ -10,7 +10,7 @@ import type { PolicyStep } from './schemas';
 import type { NamedAction } from '../shared/transaction-repository';
 
 /**
- * The seam every command that may need an approval uses (DESIGN §7):
+ * The seam every command that may need an approval uses (docs/architecture.md#approvals):
  *   const steps = await approvalSteps(kind, subject);
  *   if (steps.length === 0) → execute now;
  *   else → const approval = await requestApproval(kind, subject, steps, (approval) => [mark the subject], ctx) → 202.
@@ -47,7 +47,7 @@ export async function cachedApprovalSteps<S extends Record<string, unknown>>(
 /**
  * Stores the approval together with the subject's "pending approval" writes (one transaction: a
  * lost subject condition throws TransactionCancelled, naming the subject's action, for the caller to explain). Its workflow is
- * started from the table's stream (functions/approvals/starter.ts, the outbox of DESIGN §7), so an
+ * started from the table's stream (functions/approvals/starter.ts, the outbox of docs/architecture.md#approvals), so an
  * approval and its workflow cannot part: no request can fail between writing one and starting the other.
  */
 export async function requestApproval<S extends Record<string, unknown>>(

@@ -1,6 +1,6 @@
 import { defineRoutes } from '../shared/http/route';
 import { IdParams, page } from '../shared/schemas';
-import { Approval, ApprovalPolicy, DecisionBody, ListApprovalsQuery, PutPolicyBody } from './schemas';
+import { Approval, ApprovalPolicy, DecisionBody, ListApprovalsQuery, PolicyDocument } from './schemas';
 
 const approvals = { module: 'approvals', api: 'admin' } as const;
 
@@ -24,7 +24,7 @@ export const approvalRoutes = defineRoutes([
     description: 'Replaces the policy of every kind. Unknown roles or invalid rules are 400. `If-Match` names the version replaced (0 for the defaults); a stale one is 412.',
     conflicts: false,
     access: { permission: 'approval_policies:write' },
-    body: PutPolicyBody,
+    body: PolicyDocument,
     ifMatch: 'optional',
     responses: { 200: ApprovalPolicy },
   },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 
-/** What can wait for an approval (DESIGN §7). Each kind is a plug-in in ./kinds. */
+/** What can wait for an approval (docs/architecture.md#approvals). Each kind is a plug-in in ./kinds. */
 export const APPROVAL_KINDS = ['refund', 'price_change', 'stock_write_off', 'content_publish', 'admin_role_grant'] as const;
 export const ApprovalKind = z.lazy(() => z.enum(APPROVAL_KINDS));
 export type ApprovalKindName = z.infer<typeof ApprovalKind>;
@@ -67,8 +67,6 @@ const kindShape = Object.fromEntries(APPROVAL_KINDS.map((kind) => [kind, KindPol
 
 export const PolicyDocument = z.lazy(() => z.strictObject({ kinds: z.strictObject(kindShape) }));
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
-
-export const PutPolicyBody = PolicyDocument;
 
 export const ApprovalPolicy = z.lazy(() =>
   z

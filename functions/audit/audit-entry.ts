@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 
 /**
- * The pure core of the audit log (DESIGN §8): what one stream record of the single table means as an
+ * The pure core of the audit log (docs/architecture.md#audit-log): what one stream record of the single table means as an
  * audit entry (entity, action, actor, changed fields), and how entries are hashed into a chain.
  * No I/O here, so every rule is unit-tested.
  */
@@ -50,7 +50,7 @@ export interface ChainedEntry extends EntryContent {
 /** `prevHash` of an entity's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Entity types name audit partitions (`<entityType>#<id>`): lower-case singular names (DESIGN §14). */
+/** Entity types name audit partitions (`<entityType>#<id>`): lower-case singular names (docs/architecture.md#names-in-the-contract). */
 export const ENTITY_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const MAX_ENTITY_ID_LENGTH = 512;
 

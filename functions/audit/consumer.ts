@@ -7,7 +7,7 @@ import { changeOf, UnattributableRecord } from './audit-entry';
 import { DEFAULT_RETENTION_DAYS, recordChange } from './audit-log';
 
 /**
- * The audit log's stream consumer (DESIGN §8): one append-only entry per change of the single table.
+ * The audit log's stream consumer (docs/architecture.md#audit-log): one append-only entry per change of the single table.
  * Powertools' BatchProcessor reports partial batch failures; the event source mapping (lib/constructs/
  * audit.ts, locally local/consumers.ts) retries from the first failed record, bisects, and sends what
  * keeps failing to its on-failure destination. Derived entity types never arrive (event filter).

@@ -2,7 +2,7 @@ import { defineRoutes } from '../shared/http/route';
 import { page } from '../shared/schemas';
 import { AuditEntry, ListAuditQuery, VerifyAuditQuery, VerifyResult } from './schemas';
 
-/** Read-only by design: no route can change or delete an audit entry (DESIGN §8). */
+/** Read-only by design: no route can change or delete an audit entry (docs/architecture.md#audit-log). */
 export const auditRoutes = defineRoutes([
   {
     operationId: 'listAuditEntries',

@@ -8,7 +8,7 @@ export const MAX_RANGE_DAYS = 31;
 const EntityType = z.lazy(() =>
   described(
     z.string().check(z.regex(ENTITY_TYPE_PATTERN, 'A lower-case entity type such as product, order or partner_key')),
-    'product, order, partner_key, … (DESIGN §14)',
+    'product, order, partner_key, … (lower-case singular names)',
   ),
 );
 const EntityId = z.lazy(() => z.string().check(z.minLength(1), z.maxLength(512)));

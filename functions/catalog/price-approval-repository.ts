@@ -6,7 +6,7 @@ import { buildUpdate } from '../shared/update-expression';
 import { stampOf, type WriteContext } from '../shared/write-context';
 
 /**
- * The writes of a price change that waits for an approval (DESIGN §7): the product carries
+ * The writes of a price change that waits for an approval (docs/architecture.md#approvals): the product carries
  * `pendingPriceChange` while it waits (so no other price change overtakes it); approval applies the
  * new price and lifts the mark, rejection only lifts it. Each write is conditioned on the mark
  * naming the approval, so it happens at most once. Returned as transaction actions: the approvals

@@ -13,7 +13,7 @@ import type { Product, UpdateProductInput } from './schemas';
 
 /**
  * PATCH /products/{id} with a price: a change the approval policy lets through is applied at once;
- * a bigger one (DESIGN §7: > 20 % → admin) waits for its approval — the answer is 202 with it, and
+ * a bigger one (default policy: > 20 % → admin) waits for its approval — the answer is 202 with it, and
  * the product carries `pendingPriceChange` until the workflow applies or drops it.
  */
 

@@ -7,21 +7,10 @@ import { findProduct, type ProductRecord } from './product-repository';
 import type { StockAdjustment } from './schemas';
 import { applyAdjustment, queryAdjustments, type StockAdjustmentRecord } from './stock-repository';
 
-/** Inventory use cases: stock adjustments with a reason; stock never goes negative. */
-
-/** DESIGN §7: a write-off of this many units or more will need an `operations` approval. */
-export const WRITE_OFF_APPROVAL_UNITS = 100;
-
-export type AdjustmentDecision = { kind: 'apply' } | { kind: 'approval'; role: string };
-
 /**
- * The seam for the approvals issue: decides whether an adjustment applies now or is held for
- * approval (then the route answers 202 with the approval). Until approvals exist, every adjustment
- * applies at once.
+ * Inventory use cases: stock adjustments with a reason; stock never goes negative. Whether a removal
+ * waits for an approval is decided before this, in ./write-offs.ts.
  */
-export function adjustmentPolicy(_delta: number): AdjustmentDecision {
-  return { kind: 'apply' };
-}
 
 export function toStockAdjustment(record: StockAdjustmentRecord): StockAdjustment {
   return {
@@ -43,8 +32,6 @@ const ATTEMPTS = 3;
  * between, it reads again (at most three attempts, then 409).
  */
 export async function adjustStock(productId: string, input: { delta: number; reason: string }, ctx: WriteContext): Promise<StockAdjustment> {
-  const decision = adjustmentPolicy(input.delta);
-  if (decision.kind !== 'apply') throw conflict(`Adjustments of this size need the approval of ${decision.role}`, 'approval-required');
   for (let attempt = 1; ; attempt++) {
     const product = await findProduct(productId);
     if (!product || product.deletedAt) throw notFound('Product');

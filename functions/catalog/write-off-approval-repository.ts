@@ -7,7 +7,7 @@ import { stampOf, type WriteContext } from '../shared/write-context';
 import type { StockAdjustmentRecord } from './stock-repository';
 
 /**
- * The writes of a stock write-off that waits for an approval (DESIGN §7: ≥ 100 units → operations).
+ * The writes of a stock write-off that waits for an approval (default policy: ≥ 100 units → operations).
  * While it waits, the units are held — counted as reserved, so nobody sells them; approval takes
  * them off the shelf (onHand and reserved fall, available stays) and records the adjustment;
  * rejection gives them back. Like every stock change, these stamp the product but keep its version.

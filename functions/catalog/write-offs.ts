@@ -12,7 +12,7 @@ import { holdWriteOff, WRITE_OFF_ACTION } from './write-off-approval-repository'
 
 /**
  * POST /products/{id}/stock-adjustments: additions and small write-offs apply at once; a write-off
- * the approval policy holds back (DESIGN §7: ≥ 100 units → operations) answers 202 with the approval
+ * the approval policy holds back (default policy: ≥ 100 units → operations) answers 202 with the approval
  * and holds the units (counted as reserved) until the workflow writes them off or gives them back.
  */
 export async function adjustStockOrRequestApproval(

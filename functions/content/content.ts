@@ -28,7 +28,7 @@ import {
 import type { Content, ContentStatus, ContentVersion, CreateContentInput, PartnerContent, UpdateContentInput } from './schemas';
 
 /**
- * Content use cases (DESIGN §6): drafting and editing (every edit an immutable version), submitting
+ * Content use cases (docs/architecture.md#modules): drafting and editing (every edit an immutable version), submitting
  * for the `content_publish` approval (draft → in_review; the approval publishes the submitted
  * version, a rejection returns it to draft), unpublishing, and what partners read — only the
  * published copy, never a draft or a version in review.

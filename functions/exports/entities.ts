@@ -2,7 +2,7 @@ import type { Permission } from '../shared/auth/permissions';
 import { maskEmail, maskPhone } from '../orders/customers';
 
 /**
- * What can be exported (DESIGN §9): one declared, flat, typed column schema per entity, mapped from
+ * What can be exported (docs/architecture.md#analytics-and-exports): one declared, flat, typed column schema per entity, mapped from
  * the stored items (never the raw single-table items). The same definitions give the API's field
  * list, the writers' schemas (CSV header, Parquet schema) and the Glue tables of the stack.
  *

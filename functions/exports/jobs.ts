@@ -12,7 +12,7 @@ import { FORMAT_FILES } from './files';
 import type { CreateExportInput, ExportFilter, ExportFormat, ExportJob } from './schemas';
 
 /**
- * Export jobs (DESIGN §9). Creating one checks, at once, that the caller may read the entity and
+ * Export jobs (docs/architecture.md#analytics-and-exports). Creating one checks, at once, that the caller may read the entity and
  * every chosen column (403 naming what is missing) and decides the masking: personal-data columns
  * are masked unless the caller holds `customers:read_pii`. The job records the columns, the masking
  * and the permissions it needed; the worker (functions/exports/worker.ts) runs it later as

@@ -195,10 +195,6 @@ export async function completeUpload(key: string, uploadId: string, parts: reado
   await send(request, xmlAnswer(request));
 }
 
-export async function abortUpload(key: string, uploadId: string): Promise<void> {
-  await send({ operation: 'AbortMultipartUpload', method: 'DELETE', key, query: { uploadId } }, discard);
-}
-
 export async function putObject(key: string, body: Uint8Array | string, contentType: string, contentDisposition?: string): Promise<void> {
   const headers = { 'content-type': contentType, ...(contentDisposition ? { 'content-disposition': contentDisposition } : {}) };
   await send({ operation: 'PutObject', method: 'PUT', key, headers, body }, discard);

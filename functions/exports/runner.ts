@@ -19,7 +19,7 @@ import { lowerBound, upperBound } from './files';
 import { scanPage } from './source-repository';
 
 /**
- * Runs one leg of an export job (DESIGN §9): parallel Scan segments, page by page → row mapper →
+ * Runs one leg of an export job (docs/architecture.md#analytics-and-exports): parallel Scan segments, page by page → row mapper →
  * format writer → S3 multipart upload, with memory bounded by a page per segment, one Parquet row
  * group and one part. When the invocation nears its end, every segment stops after its current
  * page, the writer flushes, the bytes short of a part go to a tail object, and the state (upload id,

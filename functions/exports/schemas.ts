@@ -3,7 +3,6 @@ import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 import { ENTITY_DEFINITIONS, EXPORT_ENTITIES } from './entities';
 import { EXPORT_FORMATS, lowerBound, upperBound } from './files';
 
-export { EXPORT_FORMATS, FORMAT_FILES, lowerBound, upperBound } from './files';
 export const ExportFormat = z.lazy(() => z.enum(EXPORT_FORMATS));
 export type ExportFormat = z.infer<typeof ExportFormat>;
 

@@ -10,7 +10,7 @@ import { planExport, queueExport } from './jobs';
 import { runLeg, workerContext, type LegOptions } from './runner';
 
 /**
- * The export worker (DESIGN §9). Two triggers:
+ * The export worker (docs/architecture.md#analytics-and-exports). Two triggers:
  * - the table stream, filtered to `export_job` items whose `legState` is `pending` (a new job, or one
  *   whose previous leg stopped at a checkpoint): it claims the leg with a conditional write (a
  *   duplicate delivery claims nothing), runs it and either completes the job or checkpoints, which

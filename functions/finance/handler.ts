@@ -16,7 +16,7 @@ export const handler = createHttpHandler(financeRoutes, {
   createRefund: async (req) => {
     const result = await recordRefund(req.params.id, req.body, idempotencyOf(req, 'createRefund', { required: false }), writeContextOf(req));
     if ('approval' in result.body) {
-      // Held for an approval (DESIGN §7): 202 with it.
+      // Held for an approval (docs/architecture.md#approvals): 202 with it.
       return { status: 202 as const, body: result.body, headers: { ...replayHeaders(result), location: `/admin/v1/approvals/${result.body.approval.id}` } };
     }
     return created({ ...result, body: result.body });

@@ -1,7 +1,7 @@
 import type { Money } from '../shared/money';
 
 /**
- * Double-entry bookkeeping (DESIGN §6, finance). Every payment and refund posts one balanced
+ * Double-entry bookkeeping (docs/architecture.md#modules, finance). Every payment and refund posts one balanced
  * transaction — debits equal credits — in the same DynamoDB transaction as the state change, so the
  * trial balance always sums to zero. Pure rules only; the writes are in ledger-repository.ts.
  */
@@ -24,8 +24,6 @@ export const CHART: readonly Account[] = [
   { code: '4000', name: 'Sales revenue', type: 'revenue', normalSide: 'credit' },
   { code: '4100', name: 'Refunds', type: 'contra_revenue', normalSide: 'debit' },
 ];
-
-export const accountOf = (code: AccountCode): Account => CHART.find((account) => account.code === code)!;
 
 export interface PostingLine {
   account: AccountCode;

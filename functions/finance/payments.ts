@@ -122,7 +122,7 @@ export async function recordPayment(
  * conditioned on `refundable >= amount` (and the currency), so concurrent refunds can never together
  * exceed what was paid; the refund item and its ledger posting commit with it, and so does a check of
  * the approval policy version the container decided on (read once per container, re-read if it moved). A refund the approval
- * policy holds back (DESIGN §7: > 100.00 → finance; > 1,000.00 → finance then admin) answers 202 with
+ * policy holds back (default policy: > 100.00 → finance; > 1,000.00 → finance then admin) answers 202 with
  * the approval instead, and executes when approved (functions/approvals/kinds/refund.ts).
  */
 export async function recordRefund(

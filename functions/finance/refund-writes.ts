@@ -55,4 +55,5 @@ export function refundRefusal(order: Record<string, unknown> | undefined, amount
   );
 }
 
+
 export { ORDER_ACTION };

@@ -6,7 +6,7 @@ import { stampOf, type WriteContext } from '../shared/write-context';
 import { roleHolderCountChange } from './role-repository';
 
 /**
- * The writes of a role change that waits for an approval (granting `admin`, DESIGN §7): the member
+ * The writes of a role change that waits for an approval (granting `admin`, docs/architecture.md#approvals): the member
  * carries `pendingRoleChange` while it waits (no other role change overtakes it); approval sets the
  * roles (moving custom-role holder counts) and lifts the mark, rejection only lifts it. Returned as
  * transaction actions for the approvals module to commit with the approval.

@@ -26,7 +26,7 @@ import {
 
 /**
  * Staff rules: unique email; nobody changes their own roles or disables themselves; only an admin
- * changes an admin; granting the admin role waits for an approval (DESIGN §7: admin_role_grant →
+ * changes an admin; granting the admin role waits for an approval (default policy: admin_role_grant →
  * admin), which anyone who may write staff can request — if the policy asks for none, only an admin
  * grants it directly.
  */
@@ -65,7 +65,7 @@ function explain(failure: ConditionFailed, expectedVersion: number | undefined, 
 
 export async function createStaff(input: { email: string; name: string; roles: string[] }, caller: StaffPrincipal, ctx: WriteContext): Promise<StaffView> {
   if (input.roles.includes(ADMIN) && !isAdmin(caller)) throw onlyAdmins();
-  // Granting admin always goes through an approval (DESIGN §7); creating a member is no way around it.
+  // Granting admin always goes through an approval (docs/architecture.md#approvals); creating a member is no way around it.
   if (input.roles.includes(ADMIN)) {
     throw conflict('The admin role is granted through an approval: create the member without it, then PUT /staff/{id}/roles', 'approval-required');
   }

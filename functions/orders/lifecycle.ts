@@ -2,7 +2,7 @@ import { conflict } from '../shared/errors';
 import type { OrderStatus } from './schemas';
 
 /**
- * The order lifecycle (DESIGN §6):
+ * The order lifecycle (docs/architecture.md#modules):
  *
  *   pending_payment → paid → fulfilling → shipped → delivered → completed
  *          │           │  └──────────────↗ (a paid order may ship without a fulfilment step)

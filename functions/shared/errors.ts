@@ -60,7 +60,3 @@ export const payloadTooLarge = (limit: number) =>
   new HttpProblem(413, 'Payload Too Large', `The request body exceeds ${limit} bytes`, 'payload-too-large');
 export const unsupportedMediaType = (detail = 'The request body must be application/json') =>
   new HttpProblem(415, 'Unsupported Media Type', detail, 'unsupported-media-type');
-export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
-  new HttpProblem(429, 'Too Many Requests', detail, 'rate-limited', {
-    headers: { 'Retry-After': String(retryAfterSeconds) },
-  });

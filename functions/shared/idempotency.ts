@@ -7,7 +7,7 @@ import { TransactionCancelled, type NamedAction } from './transaction-repository
 import type { WriteContext } from './write-context';
 
 /**
- * Idempotency keys (DESIGN §5) for commands that create something. The record of a key is written
+ * Idempotency keys (docs/architecture.md#api-conventions) for commands that create something. The record of a key is written
  * in the same transaction as the command's effect (see idempotency-repository.ts), so there is never
  * an "in flight" record: either the command happened and its response is stored, or neither.
  *

@@ -1,36 +1,7 @@
 /**
- * Key builders, one per access pattern of the single table (DESIGN §4). Nothing else
+ * Key builders, one per access pattern of the single table (docs/architecture.md#data). Nothing else
  * concatenates key strings.
  */
-export type EntityType =
-  | 'product'
-  | 'stock_adjustment'
-  | 'customer'
-  | 'customer_partner'
-  | 'order'
-  | 'payment'
-  | 'refund'
-  | 'ledger_entry'
-  | 'ledger_balance'
-  | 'shipment'
-  | 'tracking_event'
-  | 'ticket'
-  | 'ticket_comment'
-  | 'content'
-  | 'content_version'
-  | 'idempotency'
-  | 'export_job'
-  | 'staff'
-  | 'role'
-  | 'partner'
-  | 'partner_key'
-  | 'unique'
-  | 'approval'
-  | 'approval_policy'
-  | 'metric'
-  | 'usage_count'
-  | 'bootstrap';
-
 export interface PrimaryKey {
   pk: string;
   sk: string;
@@ -179,7 +150,7 @@ export const shipmentKeys = {
 };
 
 /**
- * Support tickets (DESIGN §6). A ticket is one item; its history events and comments live in its
+ * Support tickets (docs/architecture.md#modules). A ticket is one item; its history events and comments live in its
  * partition. Lists, each one Query:
  * - by status (gsi1, earliest SLA due time first); "unassigned" is the `open` status (an open ticket
  *   never has an assignee, every other active state has one);
@@ -209,7 +180,7 @@ export const ticketKeys = {
 };
 
 /**
- * Content (DESIGN §6): the piece is one item (latest draft and, while published, a copy of the
+ * Content (docs/architecture.md#modules): the piece is one item (latest draft and, while published, a copy of the
  * published version); its immutable versions live in its partition (`VERSION#<zero-padded n>`).
  * gsi1: published pieces by slug (partners' list, and one slug by an exact range); gsi2: pieces by
  * status, newest first; gsi3: every piece, newest first.
@@ -258,7 +229,7 @@ export const partnerKeys = {
 };
 
 /**
- * Approvals (DESIGN §7). The open step of a pending approval puts it in its role's inbox
+ * Approvals (docs/architecture.md#approvals). The open step of a pending approval puts it in its role's inbox
  * (gsi1, most urgent first); gsi2 lists approvals by status, grouped by kind, newest first.
  */
 export const approvalKeys = {
@@ -276,7 +247,7 @@ export const approvalKeys = {
 };
 
 /**
- * Daily metrics (DESIGN §9): one item per UTC day, all days in one partition, so a date range is one
+ * Daily metrics (docs/architecture.md#analytics-and-exports): one item per UTC day, all days in one partition, so a date range is one
  * Query (`DAY#<from>` … `DAY#<to>`); every counter is an attribute of the day's item moved by ADD.
  * Each counted stream record leaves a marker keyed by its eventID, so a redelivery counts nothing.
  */
@@ -312,7 +283,7 @@ export const apiKeyKeys = {
 };
 
 /**
- * Export jobs (DESIGN §9): one item per job; gsi1 lists one requester's jobs, gsi2 every job, both
+ * Export jobs (docs/architecture.md#analytics-and-exports): one item per job; gsi1 lists one requester's jobs, gsi2 every job, both
  * newest first (`<createdAt>#<id>`).
  */
 export const exportJobKeys = {
@@ -324,7 +295,7 @@ export const exportJobKeys = {
 };
 
 /**
- * Keys of the audit table (`AuditLog`, DESIGN §8), which has its own key space: the entries of one
+ * Keys of the audit table (`AuditLog`, docs/architecture.md#audit-log), which has its own key space: the entries of one
  * entity share the partition `<entityType>#<entityId>`, sorted by their zero-padded sequence number;
  * the chain head sits in the same partition (`HEAD` sorts after every number). Stream-event markers
  * (redelivery dedupe) and legal holds have partitions of their own. Only entries carry `actor`, `day`

@@ -2,7 +2,7 @@ import { conflict } from '../shared/errors';
 import type { TicketPriority, TicketStatus } from './schemas';
 
 /**
- * The ticket lifecycle (DESIGN §6), pure rules:
+ * The ticket lifecycle (docs/architecture.md#modules), pure rules:
  *
  *   open → assigned → in_progress → resolved → closed
  *            ↑  ↖________↙ (re)assign     │         │
@@ -32,10 +32,6 @@ export function canRun(command: TicketCommand, current: TicketStatus): boolean {
 export function illegalTransition(current: string, command: TicketCommand) {
   const { from, participle } = TICKET_COMMANDS[command];
   return conflict(`The ticket is ${current}: only a ticket that is ${from.join(' or ')} can be ${participle}`, 'illegal-transition');
-}
-
-export function assertCanRun(command: TicketCommand, current: TicketStatus): void {
-  if (!canRun(command, current)) throw illegalTransition(current, command);
 }
 
 /** Where a command takes a ticket (reopen: back to its assignee if it has one). */

@@ -56,7 +56,7 @@ export interface AdminApiProps {
 }
 
 /**
- * The admin API (DESIGN §1, §2): an HTTP API whose routes come one by one from the route table —
+ * The admin API (docs/architecture.md#who-uses-it, #architecture-1): an HTTP API whose routes come one by one from the route table —
  * each with its method and full path, the JWT authorizer of the staff user pool, and a Lambda
  * proxy integration with its module's function. No catch-all route: an undeclared path is a 404
  * from API Gateway and never reaches a function. CORS preflight, an access log and stage

@@ -32,7 +32,7 @@ export interface DailyMetricsProps {
 }
 
 /**
- * The daily metrics (DESIGN §9): a second stream consumer of the single table that moves one item per
+ * The daily metrics (docs/architecture.md#analytics-and-exports): a second stream consumer of the single table that moves one item per
  * UTC day with atomic counters (functions/analytics/consumer.ts). The analytics module function reads
  * them (its table access is declared in MODULE_TABLE_ACCESS).
  *

@@ -62,7 +62,7 @@ export const APPROVAL_STATES = {
 const STEP = '$.Payload';
 
 /**
- * The approval workflow (DESIGN §7), one loop over the approval's steps:
+ * The approval workflow (docs/architecture.md#approvals), one loop over the approval's steps:
  *
  *   NextStep → RouteStep ─ open ─────→ AwaitDecision ─ approved ─→ NextStep
  *                 │                        ├─ Approval.Rejected / StepNotOpen → NextStep
@@ -152,7 +152,7 @@ export interface ApprovalWorkflowProps {
 }
 
 /**
- * Approvals on Step Functions (DESIGN §7): a Standard state machine ({@link approvalWorkflowDefinition})
+ * Approvals on Step Functions (docs/architecture.md#approvals): a Standard state machine ({@link approvalWorkflowDefinition})
  * whose tasks run in one function (functions/approvals/workflow.ts), with execution logging and X-Ray.
  * Executions are started from the table's stream by a consumer of their own (functions/approvals/starter.ts:
  * the outbox; modules that request approvals only write the approval item, in the transaction that marks

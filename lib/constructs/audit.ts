@@ -49,7 +49,7 @@ export interface AuditLogProps {
 }
 
 /**
- * The audit log (DESIGN §8): a stream consumer that appends one hash-chained entry per change of the
+ * The audit log (docs/architecture.md#audit-log): a stream consumer that appends one hash-chained entry per change of the
  * single table to the audit table, and the read access of the audit routes.
  *
  * - Event source mapping: batch size, bounded retries, bisect on error, a maximum record age,

@@ -52,7 +52,7 @@ export interface DataBackupProps {
 }
 
 /**
- * Backups (issue 10, DESIGN §4): point-in-time recovery stays on both tables (35 days, to the
+ * Backups (issue 10, docs/architecture.md#data): point-in-time recovery stays on both tables (35 days, to the
  * second); on top of it an AWS Backup plan takes a daily snapshot of both tables kept 35 days, and
  * a second plan takes a monthly snapshot of the audit table and copies it to a separate, locked
  * archive vault where it is kept 7 years. Both vaults are encrypted with a customer managed key and

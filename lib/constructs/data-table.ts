@@ -104,7 +104,7 @@ export interface DataTablesProps extends DataTableOptions {
   readonly existingTables?: { readonly table?: ExistingTable; readonly auditTable?: ExistingTable };
   /**
    * Attach a resource policy to the audit table that denies item updates and deletes to every
-   * principal, so no route and no IAM grant can rewrite or remove an entry (DESIGN §8). Expiry by
+   * principal, so no route and no IAM grant can rewrite or remove an entry (docs/architecture.md#audit-log). Expiry by
    * TTL is done by DynamoDB itself and is not affected.
    * @default true
    */
@@ -112,7 +112,7 @@ export interface DataTablesProps extends DataTableOptions {
 }
 
 /**
- * The data layer (DESIGN §4, §8): the single table `Backoffice` (streams NEW_AND_OLD_IMAGES to the
+ * The data layer (docs/architecture.md#data, #audit-log): the single table `Backoffice` (streams NEW_AND_OLD_IMAGES to the
  * audit and metrics consumers) and the separate, append-only audit table `AuditLog`.
  */
 export class DataTables extends Construct {

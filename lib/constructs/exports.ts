@@ -57,7 +57,7 @@ export interface DataExportsProps {
 const GLUE_TYPES: Record<ColumnType, string> = { string: 'string', int64: 'bigint', timestamp: 'timestamp', boolean: 'boolean' };
 
 /**
- * Exports for analysts (DESIGN §9):
+ * Exports for analysts (docs/architecture.md#analytics-and-exports):
  * - the exports bucket: S3-managed encryption, TLS only, all public access blocked, bucket-owner
  *   objects, server access logs to a bucket of their own; lifecycle: on-demand exports expire after
  *   7 days, daily ones after 400, checkpoints after 2, incomplete multipart uploads are aborted after 2;

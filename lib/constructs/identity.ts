@@ -53,7 +53,7 @@ export interface StaffIdentityProps {
 }
 
 /**
- * Staff identity (DESIGN §1): a Cognito user pool in which administrators create every account
+ * Staff identity (docs/architecture.md#who-uses-it): a Cognito user pool in which administrators create every account
  * (no self sign-up), users sign in with their e-mail (the username is the staff id, which access
  * tokens carry as `username`), a strong password policy, TOTP MFA required, threat protection
  * (Plus feature plan) enforcing, and one public app client for the admin frontends using the

@@ -13,7 +13,7 @@ import { SHIPPED_BUNDLING } from './bundling-options';
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
- * How much of the table a function may touch (least privilege, DESIGN §4):
+ * How much of the table a function may touch (least privilege, docs/architecture.md#data):
  * - `none`: nothing (e.g. a stream consumer that only reads its records from the stream);
  * - `getItem`: `GetItem` on the table only (point lookups, e.g. the staff or API-key record);
  * - `read`: `GetItem`, `BatchGetItem`, `Query`, `ConditionCheckItem`, and `Query` on the named indexes;
@@ -81,7 +81,7 @@ export interface ModuleFunctionProps {
    * Memory in MB. Lambda allocates CPU in proportion to memory; 1024 MB (about 0.6 vCPU) keeps
    * cold starts (module init of the bundle: SDK client, zod schemas, middy) and JSON/zod work
    * short, which for short, CPU-bound API calls usually costs little more than 512 MB because the
-   * duration falls. Tune per function with the benchmarks (DESIGN §12).
+   * duration falls. Tune per function with the benchmarks (docs/architecture.md#performance).
    * @default 1024
    */
   readonly memorySize?: number;
@@ -115,7 +115,7 @@ function copyFiles(files: Readonly<Record<string, string>>): ICommandHooks {
 }
 
 /**
- * A module's Lambda function with the project's defaults in one place (DESIGN §2, §13):
+ * A module's Lambda function with the project's defaults in one place (docs/architecture.md#architecture-1, #patterns-we-follow):
  * Node.js 22 on arm64, esbuild bundle (minified, source maps, target node22, AWS SDK bundled so the
  * deployed code runs the SDK version that was tested), an explicit log group with retention,
  * X-Ray active tracing, an execution role holding only what is granted here, and the environment

@@ -84,7 +84,7 @@ export interface BackofficeModulesProps {
 }
 
 /**
- * The compute of the back end (DESIGN §2): one {@link ModuleFunction} per module of MODULES, the
+ * The compute of the back end (docs/architecture.md#architecture-1): one {@link ModuleFunction} per module of MODULES, the
  * partner API-key authorizer, and the generated HMAC key that signs list cursors.
  */
 export class BackofficeModules extends Construct {

@@ -87,7 +87,7 @@ export interface PartnerApiProps {
 }
 
 /**
- * The partner API (DESIGN §1, §6): a REST API whose resources and methods come from the partner
+ * The partner API (docs/architecture.md#who-uses-it, #modules): a REST API whose resources and methods come from the partner
  * routes of the route table (full paths under `/partner/v1`), each guarded by the API-key Lambda
  * authorizer (REQUEST type on `x-api-key`, no result caching so a revoked key fails on the next
  * request) with `apiKeyRequired` and the API key source AUTHORIZER, so the usage plan of the key the
@@ -165,7 +165,7 @@ export class PartnerApi extends Construct {
 
     // API Gateway checks the declared request parameters (and bodies of methods that declare a
     // model; none do): the functions validate bodies and queries with the route table's strict zod
-    // schemas, one source of truth whose problem+json errors name every offending field (DESIGN §5).
+    // schemas, one source of truth whose problem+json errors name every offending field (docs/architecture.md#api-conventions).
     this.requestValidator = this.restApi.addRequestValidator('RequestValidator', {
       requestValidatorName: 'params-and-body',
       validateRequestParameters: true,
@@ -228,7 +228,7 @@ export class PartnerApi extends Construct {
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-COG4',
       reason:
-        'Partners are machine clients authenticated by API key (DESIGN §1), not Cognito users: every method uses the ' +
+        'Partners are machine clients authenticated by API key (docs/architecture.md#who-uses-it), not Cognito users: every method uses the ' +
         'REQUEST Lambda authorizer on x-api-key plus apiKeyRequired; staff (Cognito) use the admin HTTP API.',
     });
     Validations.of(this.restApi).acknowledge({
@@ -245,7 +245,7 @@ export class PartnerApi extends Construct {
 
   /**
    * Answers produced by API Gateway itself (bad key, throttling, quota, unknown path…) use the same
-   * RFC 9457 problem+json shape as the functions' answers (DESIGN §5).
+   * RFC 9457 problem+json shape as the functions' answers (docs/architecture.md#api-conventions).
    */
   private addProblemResponses(): void {
     const responses: ReadonlyArray<{ type: ResponseType; status: number; title: string; slug: string; detail?: string; headers?: Record<string, string> }> = [

@@ -33,7 +33,7 @@ export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 const MAX_RECORD_AGE_SECONDS = 12 * 60 * 60;
 
 /**
- * The audit log consumer (DESIGN §8). Every entity type reaches it except the derived ones, so a new
+ * The audit log consumer (docs/architecture.md#audit-log). Every entity type reaches it except the derived ones, so a new
  * module's entities are audited as soon as they are written. Records are processed in order, one
  * batch per shard at a time (parallelization factor 1), so an entity's chain follows its changes.
  */
@@ -76,7 +76,7 @@ export const USAGE_PLAN_SYNC_CONSUMER: StreamConsumerDefinition = {
 
 /**
  * Starts the approvals workflow of every new approval (functions/approvals/starter.ts): the transactional
- * outbox of DESIGN §7. A command that needs an approval writes the approval item in the same transaction
+ * outbox of docs/architecture.md#approvals. A command that needs an approval writes the approval item in the same transaction
  * as the subject's "pending approval" state and answers 202; the stream then starts the execution, named
  * after the approval, so a redelivered record starts nothing twice. Retried for as long as the record
  * lives (an approval never waits on a workflow that was silently not started); what still fails lands in
@@ -113,7 +113,7 @@ export const EXPORT_WORKER_CONSUMER: StreamConsumerDefinition = {
 export const EXPORT_WORKER_TIMEOUT_SECONDS = 15 * 60;
 
 /**
- * The daily metrics consumer (DESIGN §9, functions/analytics/consumer.ts). Only inserts and updates of
+ * The daily metrics consumer (docs/architecture.md#analytics-and-exports, functions/analytics/consumer.ts). Only inserts and updates of
  * the entity types whose changes move a metric reach it (functions/analytics/metrics.ts
  * METRIC_SOURCE_TYPES, kept equal by a unit test); derived items such as the metrics themselves never
  * do. Counting is idempotent per record (a marker keyed by the eventID commits with the counters), so

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { adminToken, api, type ApiReply } from '../support/e2e-client';
 
 /**
- * Export jobs end to end through the local gateway (DESIGN §9): POST → the export worker runs from the
+ * Export jobs end to end through the local gateway (docs/architecture.md#analytics-and-exports): POST → the export worker runs from the
  * table stream → GET gives a presigned URL that this process downloads from s3rver. Every format holds
  * the same rows; the Parquet file is read by DuckDB with the declared column types, the CSV by a
  * standard CSV parser; personal data is masked without customers:read_pii; entities and columns the

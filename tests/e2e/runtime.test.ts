@@ -23,7 +23,7 @@ import {
 /** The admin API's allowed origin in this run (set by the e2e global setup). */
 const ALLOWED = process.env.BACKOFFICE_BROWSER_ORIGIN!;
 
-/** The contract of the local runtime (DESIGN §10) and its API Gateway semantics, over real HTTP. */
+/** The contract of the local runtime (docs/architecture.md#local-runtime) and its API Gateway semantics, over real HTTP. */
 jest.setTimeout(60_000);
 
 const ROOT = resolve(__dirname, '../..');

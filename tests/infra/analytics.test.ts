@@ -2,7 +2,7 @@ import { METRICS_CONSUMER } from '../../lib/schema/stream-consumers';
 import type { ModuleFunction } from '../../lib/constructs/module-function';
 import { disposeBackoffice, logicalIdOf, resourcesOf, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
 
-/** Daily metrics (DESIGN §9): the metrics consumer, its event source mapping and grants, and the analytics module's read access. */
+/** Daily metrics (docs/architecture.md#analytics-and-exports): the metrics consumer, its event source mapping and grants, and the analytics module's read access. */
 let synth: SynthesizedBackoffice;
 beforeAll(() => {
   synth = synthBackoffice();

@@ -3,7 +3,7 @@ import { DERIVED_ENTITY_TYPES } from '../../lib/schema/tables';
 import type { ModuleFunction } from '../../lib/constructs/module-function';
 import { disposeBackoffice, logicalIdOf, resourcesOf, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
 
-/** The audit log (DESIGN §8): append-only consumer, its event source mapping and the read side. */
+/** The audit log (docs/architecture.md#audit-log): append-only consumer, its event source mapping and the read side. */
 let synth: SynthesizedBackoffice;
 beforeAll(() => {
   synth = synthBackoffice();

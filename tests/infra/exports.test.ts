@@ -3,7 +3,7 @@ import { ENTITY_DEFINITIONS, EXPORT_ENTITIES } from '../../functions/exports/ent
 import type { ModuleFunction } from '../../lib/constructs/module-function';
 import { disposeBackoffice, logicalIdOf, resourcesOf, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
 
-/** The exports infrastructure (DESIGN §9): bucket, worker grants, stream trigger, daily schedule, Glue tables. */
+/** The exports infrastructure (docs/architecture.md#analytics-and-exports): bucket, worker grants, stream trigger, daily schedule, Glue tables. */
 let synth: SynthesizedBackoffice;
 beforeAll(() => {
   synth = synthBackoffice();

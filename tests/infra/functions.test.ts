@@ -37,7 +37,7 @@ function statementsOf(fn: ModuleFunction): Statement[] {
 
 function bundleOf(fn: ModuleFunction): string {
   const metadata = resourcesOf(synth.template, 'AWS::Lambda::Function')[logicalIdOf(fn)]?.Metadata ?? {};
-  return fs.readFileSync(path.join(synth.app.outdir, String(metadata['aws:asset:path']), 'index.js'), 'utf8');
+  return fs.readFileSync(path.join(synth.assemblyDir, String(metadata['aws:asset:path']), 'index.js'), 'utf8');
 }
 
 function actionsOf(fn: ModuleFunction): string[] {
@@ -101,7 +101,7 @@ describe.each(FUNCTION_NAMES.map((name) => [name]))('Lambda defaults of %s', (na
 
   test('the bundle is minified esbuild output with a source map', () => {
     const metadata = resourcesOf(synth.template, 'AWS::Lambda::Function')[logicalIdOf(fn)]?.Metadata ?? {};
-    const assetDir = path.join(synth.app.outdir, String(metadata['aws:asset:path']));
+    const assetDir = path.join(synth.assemblyDir, String(metadata['aws:asset:path']));
     const code = bundleOf(fn);
     expect(fs.existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
     expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
@@ -131,7 +131,7 @@ describe.each(FUNCTION_NAMES.map((name) => [name]))('Lambda defaults of %s', (na
 describe('least privilege on the table', () => {
   const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
-  test('the partner authorizer may only GetItem on the table, and UpdateItem on the usage counters alone', () => {
+  test('the partner authorizer may only GetItem on the table, and UpdateItem on its request counters', () => {
     const dynamo = statementsOf(synth.stack.modules.partnerAuthorizer).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(dynamo).toEqual([
       { Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn() },
@@ -142,7 +142,9 @@ describe('least privilege on the table', () => {
         Resource: tableArn(),
       },
     ]);
-    for (const write of WRITES.filter((w) => w !== 'dynamodb:UpdateItem')) expect(actionsOf(synth.stack.modules.partnerAuthorizer)).not.toContain(write);
+    for (const write of WRITES.filter((action) => action !== 'dynamodb:UpdateItem')) {
+      expect(actionsOf(synth.stack.modules.partnerAuthorizer)).not.toContain(write);
+    }
   });
 
   test.each(MODULES.filter((m) => MODULE_TABLE_ACCESS[m] === 'getItem').map((m) => [m]))('%s may only GetItem on the table', (module) => {

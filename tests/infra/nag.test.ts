@@ -11,6 +11,9 @@ import { disposeBackoffice, synthBackoffice, type SynthesizedBackoffice } from '
 let synth: SynthesizedBackoffice;
 beforeAll(() => {
   synth = synthBackoffice();
+  // The pack inspects the construct tree as synthesis leaves it (aspects run, lazy values settled);
+  // the shared template does not synthesize this tree, so synthesize it here (bundling is skipped).
+  synth.app.synth();
 });
 afterAll(() => disposeBackoffice(synth));
 

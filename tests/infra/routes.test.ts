@@ -158,7 +158,7 @@ describe('partner API (REST API)', () => {
 test('the docs function ships both OpenAPI documents beside its bundle, not inside it', () => {
   const fn = synth.stack.modules.functions.docs;
   const metadata = resourcesOf(synth.template, 'AWS::Lambda::Function')[logicalIdOf(fn)]!.Metadata!;
-  const assetDir = path.join(synth.app.outdir, String(metadata['aws:asset:path']));
+  const assetDir = path.join(synth.assemblyDir, String(metadata['aws:asset:path']));
   for (const file of Object.values(OPENAPI_FILES)) {
     expect(fs.readFileSync(path.join(assetDir, file), 'utf8')).toBe(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', file), 'utf8'));
   }

@@ -14,26 +14,48 @@ export interface SynthesizedBackoffice {
   app: App;
   stack: BackofficeStack;
   template: Template;
+  /** The cloud assembly the template was synthesized into: bundles are under its asset paths. */
+  assemblyDir: string;
 }
 
-/**
- * Synthesizes the real stack once (call it from `beforeAll`), with the cdk.json feature flags, so
- * the tests see what `cdk synth` produces, esbuild bundling included. Asset metadata is on, so
- * tests can open the bundles in the assembly directory.
- */
-export function synthBackoffice(): SynthesizedBackoffice {
+/** Set by tests/support/infra-global-setup.ts: the directory of the one synthesis a run shares. */
+export const SHARED_SYNTH_ENV = 'BACKOFFICE_INFRA_SYNTH_DIR';
+const TEMPLATE_FILE = 'Backoffice.template.json';
+
+function newBackoffice(options: { outdir: string; bundling: boolean }): { app: App; stack: BackofficeStack } {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const app = new App({
-    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'backoffice-infra-')),
-    context: { ...cdkJson.context, 'aws:cdk:enable-asset-metadata': true },
-  });
+  const context = { ...cdkJson.context, 'aws:cdk:enable-asset-metadata': true, ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) };
+  const app = new App({ outdir: options.outdir, context });
   const stack = new BackofficeStack(app, 'Backoffice', {
     env: { account: '123456789012', region: 'eu-west-1' },
     allowedOrigins: TEST_ORIGINS,
     logRetention: TEST_LOG_RETENTION,
   });
-  const template = Template.fromStack(stack);
-  return { app, stack, template };
+  return { app, stack };
+}
+
+/**
+ * Synthesizes the real stack with the cdk.json feature flags, esbuild bundling included, into `dir`
+ * (the cloud assembly, asset metadata on) and writes its template beside it. Bundling the ~20
+ * functions is most of an infra run, so the global setup does this once and every file shares it.
+ */
+export function synthesizeSharedBackoffice(dir: string): void {
+  const { app, stack } = newBackoffice({ outdir: path.join(dir, 'assembly'), bundling: true });
+  const template = app.synth().getStackByName(stack.stackName).template as unknown;
+  fs.writeFileSync(path.join(dir, TEMPLATE_FILE), JSON.stringify(template));
+}
+
+/**
+ * The stack as `cdk synth` produces it (call it from `beforeAll`). The template is the run's shared
+ * synthesis; the construct tree, which tests need for logical ids and grants, is built again here
+ * with bundling skipped (logical ids do not depend on it, and construction without it is quick).
+ */
+export function synthBackoffice(): SynthesizedBackoffice {
+  const shared = process.env[SHARED_SYNTH_ENV];
+  if (!shared) throw new Error(`${SHARED_SYNTH_ENV} is not set: run infra tests through their jest project (--selectProjects infra)`);
+  const { app, stack } = newBackoffice({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'backoffice-infra-')), bundling: false });
+  const template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(shared, TEMPLATE_FILE), 'utf8')) as Record<string, unknown>);
+  return { app, stack, template, assemblyDir: path.join(shared, 'assembly') };
 }
 
 /** The template's logical id of a construct's CloudFormation resource. */
@@ -48,7 +70,7 @@ export function resourcesOf(template: Template, type: string): Record<string, { 
   return template.findResources(type) as Record<string, { Properties: Record<string, unknown>; DeletionPolicy?: string; Metadata?: Record<string, unknown> }>;
 }
 
-/** Removes the assembly directory (bundles included) written by {@link synthBackoffice}. */
+/** Removes the file's own assembly directory (the shared one is the global teardown's). */
 export function disposeBackoffice(synth: SynthesizedBackoffice | undefined): void {
   if (synth) fs.rmSync(synth.app.outdir, { recursive: true, force: true });
 }

@@ -5,7 +5,7 @@ import { countRequests } from '../support/request-counter';
 import { createStaff } from '../support/staff';
 
 /**
- * DESIGN §4 for the commerce routes, counted at the SDK: a command is at most one read where the
+ * docs/architecture.md#data for the commerce routes, counted at the SDK: a command is at most one read where the
  * data it needs is not in the request (order placement: BatchGetItem of the products; transitions,
  * payments, shipments, delivery events: GetItem of the order or shipment; refunds: the approval
  * policy) plus exactly one write request (other tracking events: the transaction alone); a single-resource read is one request; a list is one Query. Admin requests first read

@@ -8,7 +8,7 @@ import { countRequests } from '../support/request-counter';
 import { createStaff } from '../support/staff';
 
 /**
- * DESIGN §4: every command is one DynamoDB request, every single-resource read one request, every
+ * docs/architecture.md#data: every command is one DynamoDB request, every single-resource read one request, every
  * list one Query. Each admin request also reads the caller's staff record (AUTH: status and roles,
  * one strongly consistent GetItem) so a disabled member is refused at once; it is listed first.
  */

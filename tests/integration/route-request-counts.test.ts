@@ -8,7 +8,7 @@ import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { startTestApprovals } from '../support/local-approvals';
 
 /**
- * DESIGN §4, for every route of the route table (generated from it: a new route without a budget in
+ * docs/architecture.md#data, for every route of the route table (generated from it: a new route without a budget in
  * bench/route-budgets.ts or a scenario in bench/route-scenarios.ts fails here): each route's call
  * makes exactly the DynamoDB requests of its budget, counted at the SDK on the shared document client.
  * The bench (`npm run bench`) runs the same scenarios for capacity units and cost. A table of its

@@ -9,7 +9,7 @@ import { handler as ordersHandler } from '../../functions/orders/handler';
 import { ordersRoutes } from '../../functions/orders/routes';
 import type { RouteSpec } from '../../functions/shared/http/route';
 import { newId } from '../../functions/shared/ids';
-import { adminEvent, lambdaContext, parse, partnerEvent, routeById, type ParsedResponse } from './lambda-events';
+import { adminEvent, lambdaContext, parse, partnerEvent, type ParsedResponse } from './lambda-events';
 
 /**
  * Calls the commerce modules' handlers the way API Gateway would (admin: JWT claims; partner: the key
@@ -97,4 +97,3 @@ export async function payInFull(admin: string, placed: { id: string; total: { am
   return paid.body;
 }
 
-export { routeById };

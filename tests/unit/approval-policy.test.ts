@@ -2,7 +2,7 @@ import { DEFAULT_POLICY, policyProblems, priceChangePercent, stepsFor } from '..
 import type { KindPolicy, PolicyStep } from '../../functions/approvals/schemas';
 import { PolicyDocument } from '../../functions/approvals/schemas';
 
-/** Policy evaluation: thresholds → steps (DESIGN §7 defaults). */
+/** Policy evaluation: thresholds → steps (the defaults of docs/architecture.md#approvals). */
 const roles = (steps: PolicyStep[]) => steps.map((s) => s.role);
 const { refund, price_change: priceChange, stock_write_off: writeOff, content_publish: publish, admin_role_grant: adminGrant } = DEFAULT_POLICY.kinds;
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** Rules of DESIGN §2 and §13 that a reviewer would otherwise have to remember. */
+/** Rules of docs/architecture.md (#architecture-1, #patterns-we-follow) that a reviewer would otherwise have to remember. */
 const root = join(__dirname, '..', '..');
 
 function sourceFiles(dir: string): string[] {

@@ -6,7 +6,7 @@ import { Id } from '../../shared/schemas';
 import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
-/** Granting the `admin` role (DESIGN §7 → admin): the member's whole new role set waits for approval. */
+/** Granting the `admin` role (default policy: always → admin): the member's whole new role set waits for approval. */
 export const AdminRoleGrantSubject = z.lazy(() =>
   z.object({
     staffId: Id,

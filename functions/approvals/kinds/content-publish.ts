@@ -5,7 +5,7 @@ import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /**
- * Publishing content (DESIGN §7 → editor). Submitting a draft (functions/content) puts the piece
+ * Publishing content (default policy: always → editor). Submitting a draft (functions/content) puts the piece
  * `in_review` with this approval's id; approval publishes exactly the submitted version (a copy of
  * that immutable version becomes what partners read), rejection returns the piece to draft. Both
  * are conditioned on the piece still waiting for this approval, so they happen at most once.

@@ -15,7 +15,7 @@ export interface OutcomeContext {
 }
 
 /**
- * A kind of approval, as a plug-in (DESIGN §7): its subject's schema, the number its policy's
+ * A kind of approval, as a plug-in (docs/architecture.md#approvals): its subject's schema, the number its policy's
  * thresholds are compared with, and the two outcomes — `apply` executes the change exactly once,
  * `reject` returns the subject to its prior state (e.g. lifts the "pending approval" mark). The
  * command that needs the approval writes that mark when it calls `requestApproval`.

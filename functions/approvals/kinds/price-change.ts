@@ -6,7 +6,7 @@ import { TransactionCancelled } from '../../shared/transaction-repository';
 import { priceChangePercent } from '../policy';
 import { defineKind, OutcomeRefused } from './kind';
 
-/** A product's price change (DESIGN §7: > 20 % → admin). The measure is the change in percent. */
+/** A product's price change (default policy: > 20 % → admin). The measure is the change in percent. */
 export const PriceChangeSubject = z.lazy(() =>
   z.object({
     productId: Id,

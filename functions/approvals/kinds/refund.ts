@@ -6,7 +6,7 @@ import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
 /**
- * A refund (DESIGN §7: > 100.00 → finance; > 1,000.00 → finance then admin). The measure is the
+ * A refund (default policy: > 100.00 → finance; > 1,000.00 → finance then admin). The measure is the
  * amount in minor units. Nothing changes while it waits — the order and the ledger are touched only
  * when the approved refund executes (one transaction with the approval's once-only mark), so a
  * rejected refund leaves both exactly as they were.

@@ -7,7 +7,7 @@ import { Actor, Id } from '../../shared/schemas';
 import { TransactionCancelled } from '../../shared/transaction-repository';
 import { defineKind, OutcomeRefused } from './kind';
 
-/** A stock write-off (DESIGN §7: ≥ 100 units → operations). The measure is the number of units; they are held while it waits. */
+/** A stock write-off (default policy: ≥ 100 units → operations). The measure is the number of units; they are held while it waits. */
 export const StockWriteOffSubject = z.lazy(() =>
   z.object({
     productId: Id,

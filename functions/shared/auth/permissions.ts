@@ -39,7 +39,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** Scopes a partner API key can carry (DESIGN §6, partner API). */
+/** Scopes a partner API key can carry (docs/architecture.md#modules, partner API). */
 export const SCOPES = ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read', 'tickets:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -4,4 +4,3 @@ export type Principal =
   | { kind: 'partner'; id: string; keyId: string; scopes: string[]; actor: `partner:${string}` };
 
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
-export type PartnerPrincipal = Extract<Principal, { kind: 'partner' }>;

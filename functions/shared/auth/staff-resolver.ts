@@ -55,8 +55,3 @@ export async function resolveStaffPrincipal(claims: Record<string, unknown>): Pr
     actor: `staff:${record.id}`,
   };
 }
-
-/** For tests: forget cached role definitions. */
-export function clearRoleCache(): void {
-  roleCache.clear();
-}
