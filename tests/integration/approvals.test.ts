@@ -12,7 +12,7 @@ import { iamRoutes } from '../../functions/iam/routes';
 import { advanceClock } from '../../functions/shared/clock';
 import { newId } from '../../functions/shared/ids';
 import type { RouteSpec } from '../../functions/shared/http/route';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
 import { eventually, startTestApprovals } from '../support/local-approvals';
