@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '../../functions/approvals/policy';
+import { DEFAULT_POLICY } from '../../functions/approval-kinds';
 import { handler as approvalsHandler } from '../../functions/approvals/handler';
 import { approvalRoutes } from '../../functions/approvals/routes';
 import { handler as catalogHandler } from '../../functions/catalog/handler';
