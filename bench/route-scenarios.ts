@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { DEFAULT_POLICY } from '../functions/approvals/policy';
+import { DEFAULT_POLICY } from '../functions/approval-kinds';
 import { handler as analytics } from '../functions/analytics/handler';
 import { handler as approvals } from '../functions/approvals/handler';
 import { handler as audit } from '../functions/audit/handler';

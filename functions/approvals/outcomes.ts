@@ -2,7 +2,7 @@ import type { WriteContext } from '../shared/write-context';
 import type { NamedAction } from '../shared/transaction-repository';
 import { commitOutcome, outcomeGuard, type Outcome } from './approval-repository';
 import type { ApprovalRecord } from './approval-state';
-import { OutcomeRefused, type ApprovalKindPlugin, type OutcomeContext } from './kinds/kind';
+import { OutcomeRefused, type ApprovalKindPlugin, type OutcomeContext } from './kind';
 import type { ApprovalStatus } from './schemas';
 
 /** Which approvals an outcome may be recorded on: only an approved one is applied. */

@@ -2,9 +2,9 @@ import { newId } from '../shared/ids';
 import type { WriteContext } from '../shared/write-context';
 import { insertApproval } from './approval-repository';
 import { newApproval, type ApprovalRecord } from './approval-state';
-import type { ApprovalKindPlugin } from './kinds/kind';
+import type { ApprovalKindPlugin } from './kind';
 import { stepsFor } from './policy';
-import { currentPolicy } from './policies';
+import { currentPolicy, kindPolicyOf } from './policies';
 import { policyVersionCheck } from './policy-repository';
 import type { PolicyStep } from './schemas';
 import type { NamedAction } from '../shared/transaction-repository';
@@ -19,7 +19,7 @@ import type { NamedAction } from '../shared/transaction-repository';
 /** The steps the current policy asks for this change (none: execute it now). */
 export async function approvalSteps<S extends Record<string, unknown>>(kind: ApprovalKindPlugin<S>, subject: S): Promise<PolicyStep[]> {
   const policy = await currentPolicy();
-  return stepsFor(policy.kinds[kind.kind], kind.measure?.(subject));
+  return stepsFor(kindPolicyOf(policy, kind), kind.measure?.(subject));
 }
 
 /** The policy this container last read; a command relying on it checks its version in its own transaction. */
@@ -41,7 +41,7 @@ export async function cachedApprovalSteps<S extends Record<string, unknown>>(
   const fromCache = !fresh && knownPolicy !== undefined;
   if (!fromCache) knownPolicy = await currentPolicy();
   const policy = knownPolicy!;
-  return { steps: stepsFor(policy.kinds[kind.kind], kind.measure?.(subject)), check: policyVersionCheck(policy.version), fromCache };
+  return { steps: stepsFor(kindPolicyOf(policy, kind), kind.measure?.(subject)), check: policyVersionCheck(policy.version), fromCache };
 }
 
 /**

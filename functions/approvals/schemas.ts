@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 
-/** What can wait for an approval (docs/architecture.md#approvals). Each kind is a plug-in in ./kinds. */
+/** What can wait for an approval (docs/architecture.md#approvals). Each kind is a plug-in of its subject's module, registered in functions/approval-kinds.ts. */
 export const APPROVAL_KINDS = ['refund', 'price_change', 'stock_write_off', 'content_publish', 'admin_role_grant'] as const;
 export const ApprovalKind = z.lazy(() => z.enum(APPROVAL_KINDS));
 export type ApprovalKindName = z.infer<typeof ApprovalKind>;

@@ -5,7 +5,7 @@ import { startWorkflow } from './workflow-client';
 
 /**
  * Starts the workflow of each new approval (the outbox of docs/architecture.md#approvals; definition APPROVAL_STARTER_CONSUMER in
- * lib/schema/stream-consumers.ts). Requests write the approval in the same transaction as the subject's
+ * functions/shared/schema/stream-consumers.ts). Requests write the approval in the same transaction as the subject's
  * pending state, so an approval exists exactly when its subject waits for it; this consumer is what
  * guarantees a workflow for it. The execution is named after the approval: a redelivered record finds it
  * already started (StartExecution with the same name and input is idempotent on a Standard workflow).

@@ -7,8 +7,8 @@ import '../shared/zod-locale';
 import type { WriteContext } from '../shared/write-context';
 import { findApproval, saveApproval } from './approval-repository';
 import { fail, nextAction, openStep, StepNotOpen, timeOutStep, type ApprovalRecord, type NextAction } from './approval-state';
-import { kindOf } from './kinds';
-import { OutcomeRefused } from './kinds/kind';
+import { approvalKinds } from '../approval-kinds';
+import { OutcomeRefused } from './kind';
 import { runOutcome } from './outcomes';
 
 /**
@@ -106,7 +106,7 @@ export const handler = async (raw: unknown, lambda?: Context): Promise<WorkflowR
     case 'apply':
     case 'reject': {
       const record = await load(event.approvalId);
-      const kind = kindOf(record.kind);
+      const kind = approvalKinds.of(record.kind);
       if (!kind) throw new OutcomeRefused(`No plug-in handles approvals of kind ${record.kind}`);
       const result = await runOutcome(kind, record, event.action === 'apply' ? 'appliedAt' : 'revertedAt', ctx);
       logger.info(`Approval outcome ${event.action}: ${result}`);
@@ -121,7 +121,7 @@ export const handler = async (raw: unknown, lambda?: Context): Promise<WorkflowR
       const record = await transition(event.approvalId, (current) =>
         current.appliedAt || current.status === 'failed' ? undefined : fail(current, error, ctx),
       );
-      const kind = kindOf(record.kind);
+      const kind = approvalKinds.of(record.kind);
       if (kind && !record.appliedAt && !record.revertedAt) await runOutcome(kind, record, 'revertedAt', ctx);
       return { ok: true };
     }

@@ -19,7 +19,7 @@ export function auditTableName(): string {
   return cachedTableName;
 }
 
-/** Index names of the audit table (lib/schema/tables.ts AUDIT_TABLE). */
+/** Index names of the audit table (functions/shared/schema/tables.ts AUDIT_TABLE). */
 export const BY_ACTOR_INDEX = 'byActor';
 export const BY_DAY_INDEX = 'byDay';
 
@@ -167,7 +167,7 @@ export interface Page {
   lastKey?: Record<string, unknown>;
 }
 
-/** The continuation key attributes of each index (lib/schema/tables.ts AUDIT_TABLE): the table's keys and the index's. */
+/** The continuation key attributes of each index (functions/shared/schema/tables.ts AUDIT_TABLE): the table's keys and the index's. */
 const CONTINUATION_ATTRIBUTES = {
   table: ['pk', 'sk'],
   [BY_ACTOR_INDEX]: ['pk', 'sk', 'actor', 'at'],

@@ -1,5 +1,5 @@
 import { toView } from '../approvals/approval-state';
-import { priceChange } from '../approvals/kinds/price-change';
+import { priceChange } from './price-change-approval';
 import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { assertVersion, badRequest, conflict, notFound } from '../shared/errors';

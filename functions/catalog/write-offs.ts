@@ -1,5 +1,5 @@
 import { toView } from '../approvals/approval-state';
-import { stockWriteOff } from '../approvals/kinds/stock-write-off';
+import { stockWriteOff } from './write-off-approval';
 import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { conflict, notFound } from '../shared/errors';

@@ -1,5 +1,5 @@
 import { toView } from '../approvals/approval-state';
-import { contentPublish } from '../approvals/kinds/content-publish';
+import { contentPublish } from './publish-approval';
 import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { ConditionFailed } from '../shared/conditional';

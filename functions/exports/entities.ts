@@ -1,5 +1,5 @@
 import type { Permission } from '../shared/auth/permissions';
-import { maskEmail, maskPhone } from '../orders/customers';
+import { maskEmail, maskPhone } from '../shared/pii';
 
 /**
  * What can be exported (docs/architecture.md#analytics-and-exports): one declared, flat, typed column schema per entity, mapped from

@@ -1,4 +1,4 @@
-import { refund as refundKind } from '../approvals/kinds/refund';
+import { refund as refundKind } from './refund-approval';
 import { POLICY_ACTION } from '../approvals/policy-repository';
 import { cachedApprovalSteps } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
@@ -123,7 +123,7 @@ export async function recordPayment(
  * exceed what was paid; the refund item and its ledger posting commit with it, and so does a check of
  * the approval policy version the container decided on (read once per container, re-read if it moved). A refund the approval
  * policy holds back (default policy: > 100.00 → finance; > 1,000.00 → finance then admin) answers 202 with
- * the approval instead, and executes when approved (functions/approvals/kinds/refund.ts).
+ * the approval instead, and executes when approved (functions/finance/refund-approval.ts).
  */
 export async function recordRefund(
   orderId: string,

@@ -1,5 +1,5 @@
 import { toView } from '../approvals/approval-state';
-import { refund as refundKind, type RefundSubject } from '../approvals/kinds/refund';
+import { refund as refundKind, type RefundSubject } from './refund-approval';
 import { requestApproval } from '../approvals/request';
 import type { ApprovalView, PolicyStep } from '../approvals/schemas';
 import { findOrder } from '../orders/order-repository';

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PartnerTierName } from '../../lib/schema/partner-tiers';
+import type { PartnerTierName } from '../shared/schema/partner-tiers';
 import { ConditionFailed } from '../shared/conditional';
 import { documentClient, tableName } from '../shared/db';
 import { getRecord, queryPage, updateRecord } from '../shared/item-repository';

@@ -1,4 +1,4 @@
-import { PARTNER_TIERS, type PartnerTierName } from '../../lib/schema/partner-tiers';
+import { PARTNER_TIERS, type PartnerTierName } from '../shared/schema/partner-tiers';
 import { now } from '../shared/clock';
 import { ConditionFailed } from '../shared/conditional';
 import { decodeCursor, encodeCursor } from '../shared/cursor';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { PARTNER_TIER_NAMES } from '../../lib/schema/partner-tiers';
+import { PARTNER_TIER_NAMES } from '../shared/schema/partner-tiers';
 import { isKnownGrant, SCOPES } from '../shared/auth/permissions';
 import { Actor, Id, Pagination, Timestamp, described } from '../shared/schemas';
 

@@ -1,5 +1,5 @@
 import { toView } from '../approvals/approval-state';
-import { adminRoleGrant } from '../approvals/kinds/admin-role-grant';
+import { adminRoleGrant } from './admin-grant-approval';
 import { approvalSteps, requestApproval } from '../approvals/request';
 import type { ApprovalView } from '../approvals/schemas';
 import { isBuiltInRole } from '../shared/auth/permissions';

@@ -13,7 +13,7 @@ import {
   UpdateUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { PARTNER_TIERS } from '../../lib/schema/partner-tiers';
+import { PARTNER_TIERS } from '../shared/schema/partner-tiers';
 import { nowIso } from '../shared/clock';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';

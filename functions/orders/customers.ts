@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { conflict, notFound, staleVersion } from '../shared/errors';
 import { runIdempotent, type CommandResult, type IdempotentRequest } from '../shared/idempotency';
 import { newId } from '../shared/ids';
+import { maskEmail, maskPhone } from '../shared/pii';
 import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
 import type { WriteContext } from '../shared/write-context';
 import {
@@ -27,20 +28,6 @@ import {
 import type { Customer, CustomerPartnerLink, PartnerCustomer } from './schemas';
 
 /** Customers: CRUD with soft delete; personal data (email, phone) masked unless the caller may see it. */
-
-/** `jane.doe@example.com` → `j***@example.com`. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at <= 0) return '***';
-  return `${email[0]}***${email.slice(at)}`;
-}
-
-/** Every digit but the last two becomes `*`: `+49 170 1234567` → `+** *** *****67`. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '').length;
-  let seen = 0;
-  return phone.replace(/\d/g, (digit) => (++seen > digits - 2 ? digit : '*'));
-}
 
 export function canSeePii(principal: Principal): boolean {
   return principal.kind === 'staff' && grants(principal.grants, 'customers:read_pii');

@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConditionFailed } from './conditional';
 import { documentClient, tableName } from './db';
 import { pageOf } from './paging';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from './schema/tables';
 import type { PrimaryKey, SortRange } from './keys';
 import type { UpdateParts } from './update-expression';
 

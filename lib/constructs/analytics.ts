@@ -6,7 +6,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { metricKeys } from '../../functions/shared/keys';
-import { METRICS_CONSUMER, type StreamConsumerDefinition } from '../schema/stream-consumers';
+import { METRICS_CONSUMER, type StreamConsumerDefinition } from '../../functions/shared/schema/stream-consumers';
 import { ModuleFunction, type ModuleLogLevel } from './module-function';
 import { StreamConsumer } from './stream-consumer';
 

@@ -21,7 +21,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { APPROVAL_STARTER_CONSUMER } from '../schema/stream-consumers';
+import { APPROVAL_STARTER_CONSUMER } from '../../functions/shared/schema/stream-consumers';
 import { ModuleFunction, type ModuleLogLevel } from './module-function';
 import { StreamConsumer } from './stream-consumer';
 

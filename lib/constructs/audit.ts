@@ -5,7 +5,7 @@ import type { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AUDIT_CONSUMER, type StreamConsumerDefinition } from '../schema/stream-consumers';
+import { AUDIT_CONSUMER, type StreamConsumerDefinition } from '../../functions/shared/schema/stream-consumers';
 import { ModuleFunction, type ModuleLogLevel } from './module-function';
 import { StreamConsumer } from './stream-consumer';
 

@@ -11,7 +11,7 @@ import {
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { AUDIT_TABLE, SINGLE_TABLE, type TableDefinition } from '../schema/tables';
+import { AUDIT_TABLE, SINGLE_TABLE, type TableDefinition } from '../../functions/shared/schema/tables';
 
 /** Options shared by every table this construct builds. */
 export interface DataTableOptions {

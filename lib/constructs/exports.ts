@@ -10,7 +10,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Queue as QueueType } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENTITY_DEFINITIONS, EXPORT_ENTITIES, type ColumnType, type ExportEntity } from '../../functions/exports/entities';
-import { EXPORT_WORKER_CONSUMER, EXPORT_WORKER_TIMEOUT_SECONDS } from '../schema/stream-consumers';
+import { EXPORT_WORKER_CONSUMER, EXPORT_WORKER_TIMEOUT_SECONDS } from '../../functions/shared/schema/stream-consumers';
 import { ModuleFunction, type ModuleLogLevel } from './module-function';
 import { StreamConsumer } from './stream-consumer';
 

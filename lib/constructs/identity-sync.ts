@@ -5,7 +5,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DIRECTORY_SYNC_CONSUMER, USAGE_PLAN_SYNC_CONSUMER } from '../schema/stream-consumers';
+import { DIRECTORY_SYNC_CONSUMER, USAGE_PLAN_SYNC_CONSUMER } from '../../functions/shared/schema/stream-consumers';
 import { ModuleFunction, type ModuleLogLevel } from './module-function';
 import { StreamConsumer } from './stream-consumer';
 
@@ -17,7 +17,7 @@ export interface IdentitySyncProps {
   readonly userPool: IUserPool;
   /** The partner REST API whose usage plans meter partners. */
   readonly partnerApi: RestApi;
-  /** The usage plan of each partner tier (lib/schema/partner-tiers.ts). */
+  /** The usage plan of each partner tier (functions/shared/schema/partner-tiers.ts). */
   readonly tierUsagePlans: Readonly<Record<string, UsagePlan>>;
   /**
    * Retention of the consumers' log groups.

@@ -24,7 +24,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { perKey } from './per-key';
-import { PARTNER_TIERS } from '../schema/partner-tiers';
+import { PARTNER_TIERS } from '../../functions/shared/schema/partner-tiers';
 import { API_BASE_PATH, fullPath, routeKey, type ModuleName, type PartnerRoute, type RouteSpec } from '../../functions/shared/http/route';
 
 /** Throttle and quota of one partner tier (a usage plan). */
@@ -37,7 +37,7 @@ export interface PartnerTier {
   readonly dailyQuota: number;
 }
 
-/** Default partner tiers (lib/schema/partner-tiers.ts): each becomes a usage plan on the stage. */
+/** Default partner tiers (functions/shared/schema/partner-tiers.ts): each becomes a usage plan on the stage. */
 export const DEFAULT_PARTNER_TIERS: Readonly<Record<string, PartnerTier>> = Object.fromEntries(
   Object.entries(PARTNER_TIERS).map(([name, t]) => [name, { rateLimit: t.requestsPerSecond, burstLimit: t.burst, dailyQuota: t.dailyQuota }]),
 );

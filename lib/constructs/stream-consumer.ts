@@ -4,7 +4,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { StreamConsumerDefinition } from '../schema/stream-consumers';
+import type { StreamConsumerDefinition } from '../../functions/shared/schema/stream-consumers';
 import type { ModuleFunction } from './module-function';
 
 /** Properties of {@link StreamConsumer}. */

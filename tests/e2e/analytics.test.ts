@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { METRICS_CONSUMER } from '../../lib/schema/stream-consumers';
+import { METRICS_CONSUMER } from '../../functions/shared/schema/stream-consumers';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../../local/dynamodb';
 import { killGroup, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { DERIVED_ENTITY_TYPES } from '../../lib/schema/tables';
+import { DERIVED_ENTITY_TYPES } from '../../functions/shared/schema/tables';
 import { processAlive, type LockInfo } from '../../local/data-dir-lock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../../local/dynamodb';
 import type { RecordedDelivery } from '../../local/stream-recorder';

@@ -1,4 +1,4 @@
-import { METRICS_CONSUMER } from '../../lib/schema/stream-consumers';
+import { METRICS_CONSUMER } from '../../functions/shared/schema/stream-consumers';
 import type { ModuleFunction } from '../../lib/constructs/module-function';
 import { disposeBackoffice, logicalIdOf, resourcesOf, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
 

@@ -1,5 +1,5 @@
-import { AUDIT_CONSUMER } from '../../lib/schema/stream-consumers';
-import { DERIVED_ENTITY_TYPES } from '../../lib/schema/tables';
+import { AUDIT_CONSUMER } from '../../functions/shared/schema/stream-consumers';
+import { DERIVED_ENTITY_TYPES } from '../../functions/shared/schema/tables';
 import type { ModuleFunction } from '../../lib/constructs/module-function';
 import { disposeBackoffice, logicalIdOf, resourcesOf, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
 

@@ -1,4 +1,4 @@
-import { AUDIT_TABLE, SINGLE_TABLE, type TableDefinition } from '../../lib/schema/tables';
+import { AUDIT_TABLE, SINGLE_TABLE, type TableDefinition } from '../../functions/shared/schema/tables';
 import { logicalIdOf, resourcesOf, disposeBackoffice, synthBackoffice, type SynthesizedBackoffice } from './synth-stack';
 
 let synth: SynthesizedBackoffice;
@@ -19,7 +19,7 @@ const cases: Array<[string, 'table' | 'auditTable', TableDefinition]> = [
   ['audit table', 'auditTable', AUDIT_TABLE],
 ];
 
-test('the stack has exactly the two tables of lib/schema/tables.ts', () => {
+test('the stack has exactly the two tables of functions/shared/schema/tables.ts', () => {
   synth.template.resourceCountIs('AWS::DynamoDB::Table', 2);
 });
 

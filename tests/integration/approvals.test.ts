@@ -1,5 +1,5 @@
 import { findApproval } from '../../functions/approvals/approval-repository';
-import { DEFAULT_POLICY } from '../../functions/approvals/policy';
+import { DEFAULT_POLICY } from '../../functions/approval-kinds';
 import { handler as approvalsHandler } from '../../functions/approvals/handler';
 import { approvalRoutes } from '../../functions/approvals/routes';
 import { handler as catalogHandler } from '../../functions/catalog/handler';
@@ -13,7 +13,7 @@ import { iamRoutes } from '../../functions/iam/routes';
 import { advanceClock } from '../../functions/shared/clock';
 import { newId } from '../../functions/shared/ids';
 import type { RouteSpec } from '../../functions/shared/http/route';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
 import { eventually, startTestApprovals } from '../support/local-approvals';

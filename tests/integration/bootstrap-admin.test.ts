@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { AdminCreateUserCommand, CognitoIdentityProviderClient, UsernameExistsException } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { newId } from '../../functions/shared/ids';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { LocalSetupError } from '../../local/errors';
 import { bootstrapAdmin } from '../../scripts/admin-bootstrap';

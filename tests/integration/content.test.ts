@@ -1,11 +1,11 @@
-import { DEFAULT_POLICY } from '../../functions/approvals/policy';
+import { DEFAULT_POLICY } from '../../functions/approval-kinds';
 import { handler as approvalsHandler } from '../../functions/approvals/handler';
 import { approvalRoutes } from '../../functions/approvals/routes';
 import { handler as contentHandler } from '../../functions/content/handler';
 import { contentRoutes } from '../../functions/content/routes';
 import type { RouteSpec } from '../../functions/shared/http/route';
 import { newId } from '../../functions/shared/ids';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { adminEvent, lambdaContext, parse, partnerEvent, routeById, type ParsedResponse } from '../support/lambda-events';
 import { eventually, startTestApprovals } from '../support/local-approvals';

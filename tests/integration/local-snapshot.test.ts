@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { AUDIT_TABLE, SINGLE_TABLE } from '../../lib/schema/tables';
+import { AUDIT_TABLE, SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../../local/dynamodb';
 import { InvocationGate, startControlServer, whileQuiesced } from '../../local/quiesce';
 import { loadSnapshot, readSnapshot, scanTable, writeSnapshot, type Item, type SnapshotTable } from '../../local/snapshot';

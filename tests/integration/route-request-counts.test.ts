@@ -3,7 +3,7 @@ import { measureRoutes } from '../../bench/route-measure';
 import { SCENARIOS } from '../../bench/route-scenarios';
 import { routes } from '../../functions/routes';
 import { newId } from '../../functions/shared/ids';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { startTestApprovals } from '../support/local-approvals';
 

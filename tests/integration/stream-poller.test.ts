@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DeleteItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { createStreamPoller, type FailureMessage, type StreamConsumer, type StreamPoller } from '../../local/stream-poller';
 

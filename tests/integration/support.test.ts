@@ -3,7 +3,7 @@ import { advanceClock } from '../../functions/shared/clock';
 import { newId } from '../../functions/shared/ids';
 import { handler as supportHandler } from '../../functions/support/handler';
 import { supportRoutes } from '../../functions/support/routes';
-import { SINGLE_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { asPartner as commercePartner, customer, order, partnerCustomer, productWithStock } from '../support/commerce';
 import { adminEvent, lambdaContext, parse, partnerEvent, routeById, type ParsedResponse } from '../support/lambda-events';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AUDIT_TABLE, SINGLE_TABLE } from '../../lib/schema/tables';
+import { AUDIT_TABLE, SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, startDynamoDbLocal } from '../../local/dynamodb';
 import { freePort } from '../../local/ports';
 

@@ -2,8 +2,8 @@ import { metricsOf, datesBetween } from '../../functions/analytics/daily';
 import { incrementsOf, METRIC_SOURCE_TYPES, UncountableRecord } from '../../functions/analytics/metrics';
 import { DailyMetricsQuery, METRIC_NAMES } from '../../functions/analytics/schemas';
 import { metricKeys } from '../../functions/shared/keys';
-import { METRICS_CONSUMER } from '../../lib/schema/stream-consumers';
-import { DERIVED_ENTITY_TYPES } from '../../lib/schema/tables';
+import { METRICS_CONSUMER } from '../../functions/shared/schema/stream-consumers';
+import { DERIVED_ENTITY_TYPES } from '../../functions/shared/schema/tables';
 import { streamRecord } from '../support/stream-records';
 
 /** Daily metrics derived from stream records (functions/analytics/metrics.ts) and the answer built from counters. */

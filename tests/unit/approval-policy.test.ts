@@ -1,4 +1,6 @@
-import { DEFAULT_POLICY, policyProblems, priceChangePercent, stepsFor } from '../../functions/approvals/policy';
+import { approvalKinds, DEFAULT_POLICY } from '../../functions/approval-kinds';
+import { policyProblems, stepsFor } from '../../functions/approvals/policy';
+import { priceChangePercent } from '../../functions/catalog/price-change-approval';
 import type { KindPolicy, PolicyStep } from '../../functions/approvals/schemas';
 import { PolicyDocument } from '../../functions/approvals/schemas';
 
@@ -43,7 +45,7 @@ describe('the default policy', () => {
 
   it('is a valid policy document naming only built-in roles', () => {
     expect(PolicyDocument.safeParse(DEFAULT_POLICY).success).toBe(true);
-    expect(policyProblems(DEFAULT_POLICY, (role) => ['admin', 'finance', 'operations', 'editor'].includes(role))).toEqual([]);
+    expect(policyProblems(DEFAULT_POLICY, (role) => ['admin', 'finance', 'operations', 'editor'].includes(role), approvalKinds.measures)).toEqual([]);
   });
 
   it('escalates finance and operations to admin on timeout; admin steps reject', () => {
@@ -86,7 +88,7 @@ describe('policy validation', () => {
         content_publish: { rules: [{ atLeast: 1, steps: [{ role: 'editor', timeoutSeconds: 60, onTimeout: 'reject' as const }] }] },
       },
     };
-    expect(policyProblems(policy, (role) => ['admin', 'editor', 'operations'].includes(role))).toEqual([
+    expect(policyProblems(policy, (role) => ['admin', 'editor', 'operations'].includes(role), approvalKinds.measures)).toEqual([
       { path: 'body.kinds.refund.rules.0.steps.0.role', message: 'Unknown role treasury' },
       { path: 'body.kinds.refund.rules.0.steps.0.onTimeout.escalateTo', message: 'Unknown role board' },
       { path: 'body.kinds.price_change.rules.0.steps.0.onTimeout.escalateTo', message: 'Escalate to another role' },

@@ -17,7 +17,7 @@ import {
 } from '../../functions/audit/audit-entry';
 import { BY_ACTOR_INDEX, BY_DAY_INDEX } from '../../functions/audit/audit-repository';
 import { ListAuditQuery } from '../../functions/audit/schemas';
-import { AUDIT_TABLE } from '../../lib/schema/tables';
+import { AUDIT_TABLE } from '../../functions/shared/schema/tables';
 
 const NOW = () => '2026-01-01T00:00:00.000Z';
 const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true }) as unknown as Record<string, AttributeValue>;
@@ -301,7 +301,7 @@ describe('listing rules', () => {
   });
 });
 
-it('the repository uses the audit table indexes of lib/schema/tables.ts', () => {
+it('the repository uses the audit table indexes of functions/shared/schema/tables.ts', () => {
   expect(AUDIT_TABLE.globalIndexes).toEqual([
     { indexName: BY_ACTOR_INDEX, partitionKey: 'actor', sortKey: 'at' },
     { indexName: BY_DAY_INDEX, partitionKey: 'day', sortKey: 'at' },

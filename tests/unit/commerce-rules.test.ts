@@ -1,5 +1,5 @@
 import { assertBalanced, paymentPosting, refundPosting, trialBalance, UnbalancedPosting } from '../../functions/finance/ledger';
-import { maskEmail, maskPhone } from '../../functions/orders/customers';
+import { maskEmail, maskPhone } from '../../functions/shared/pii';
 import { canTransition, illegalTransition, sourcesOf, TRANSITIONS } from '../../functions/orders/lifecycle';
 import { timeBounds } from '../../functions/orders/orders';
 import { ORDER_STATUSES } from '../../functions/orders/schemas';

@@ -1,4 +1,4 @@
-import { ContentPublishSubject, contentPublish } from '../../functions/approvals/kinds/content-publish';
+import { ContentPublishSubject, contentPublish } from '../../functions/content/publish-approval';
 import { illegalContentTransition, toContent, toPartnerContent } from '../../functions/content/content';
 import type { ContentRecord } from '../../functions/content/content-repository';
 import { Slug } from '../../functions/content/schemas';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SINGLE_TABLE, AUDIT_TABLE } from '../../lib/schema/tables';
+import { SINGLE_TABLE, AUDIT_TABLE } from '../../functions/shared/schema/tables';
 import { InvocationGate } from '../../local/quiesce';
 import { decodeItem, encodeItem, readSnapshot, writeSnapshot, type Item } from '../../local/snapshot';
 

@@ -1,13 +1,14 @@
 import * as z from 'zod/mini';
-import { findProduct } from '../../catalog/product-repository';
-import type { StockAdjustmentRecord } from '../../catalog/stock-repository';
-import { applyWriteOff, releaseWriteOff, WRITE_OFF_ACTION } from '../../catalog/write-off-approval-repository';
-import { newId } from '../../shared/ids';
-import { Actor, Id } from '../../shared/schemas';
-import { TransactionCancelled } from '../../shared/transaction-repository';
-import { defineKind, OutcomeRefused } from './kind';
+import { defineKind, OutcomeRefused } from '../approvals/kind';
+import { DAY, policyStep } from '../approvals/policy';
+import { newId } from '../shared/ids';
+import { Actor, Id } from '../shared/schemas';
+import { TransactionCancelled } from '../shared/transaction-repository';
+import { findProduct } from './product-repository';
+import type { StockAdjustmentRecord } from './stock-repository';
+import { applyWriteOff, releaseWriteOff, WRITE_OFF_ACTION } from './write-off-approval-repository';
 
-/** A stock write-off (default policy: ≥ 100 units → operations). The measure is the number of units; they are held while it waits. */
+/** A stock write-off (by default ≥ 100 units → operations). The measure is the number of units; they are held while it waits. */
 export const StockWriteOffSubject = z.lazy(() =>
   z.object({
     productId: Id,
@@ -25,6 +26,8 @@ const ATTEMPTS = 3;
 export const stockWriteOff = defineKind<StockWriteOffSubject>({
   kind: 'stock_write_off',
   subject: StockWriteOffSubject,
+  defaultPolicy: { rules: [{ atLeast: 100, steps: [policyStep('operations', 2 * DAY, { escalateTo: 'admin' })] }] },
+  measureDescription: 'units written off',
   measure: (s) => s.units,
   summary: (s) => `Write off ${s.units} × ${s.sku} (${s.name}): ${s.reason}`,
   async apply(s, ctx) {

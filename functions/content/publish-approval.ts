@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
-import { applyPublish, CONTENT_ACTION, findContentVersion, rejectSubmission } from '../../content/content-repository';
-import { Id, described } from '../../shared/schemas';
-import { TransactionCancelled } from '../../shared/transaction-repository';
-import { defineKind, OutcomeRefused } from './kind';
+import { defineKind, OutcomeRefused } from '../approvals/kind';
+import { DAY, policyStep } from '../approvals/policy';
+import { Id, described } from '../shared/schemas';
+import { TransactionCancelled } from '../shared/transaction-repository';
+import { applyPublish, CONTENT_ACTION, findContentVersion, rejectSubmission } from './content-repository';
 
 /**
- * Publishing content (default policy: always → editor). Submitting a draft (functions/content) puts the piece
+ * Publishing content (by default → editor). Submitting a draft (functions/content) puts the piece
  * `in_review` with this approval's id; approval publishes exactly the submitted version (a copy of
  * that immutable version becomes what partners read), rejection returns the piece to draft. Both
  * are conditioned on the piece still waiting for this approval, so they happen at most once.
@@ -23,6 +24,7 @@ export type ContentPublishSubject = z.infer<typeof ContentPublishSubject>;
 export const contentPublish = defineKind<ContentPublishSubject>({
   kind: 'content_publish',
   subject: ContentPublishSubject,
+  defaultPolicy: { rules: [{ steps: [policyStep('editor', 3 * DAY, 'reject')] }] },
   summary: (s) => `Publish “${s.title}” (${s.slug}, version ${s.contentVersion})`,
   async apply(s, ctx) {
     const version = await findContentVersion(s.contentId, s.contentVersion);

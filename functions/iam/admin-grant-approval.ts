@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
-import { isBuiltInRole } from '../../shared/auth/permissions';
-import { findStaff } from '../../iam/staff-repository';
-import { applyPendingRoles, clearPendingRoles, MEMBER_ACTION } from '../../iam/role-grant-repository';
-import { Id } from '../../shared/schemas';
-import { TransactionCancelled } from '../../shared/transaction-repository';
-import { defineKind, OutcomeRefused } from './kind';
+import { defineKind, OutcomeRefused } from '../approvals/kind';
+import { DAY, policyStep } from '../approvals/policy';
+import { isBuiltInRole } from '../shared/auth/permissions';
+import { Id } from '../shared/schemas';
+import { TransactionCancelled } from '../shared/transaction-repository';
+import { applyPendingRoles, clearPendingRoles, MEMBER_ACTION } from './role-grant-repository';
+import { findStaff } from './staff-repository';
 
-/** Granting the `admin` role (default policy: always → admin): the member's whole new role set waits for approval. */
+/** Granting the `admin` role (by default → admin): the member's whole new role set waits for approval. */
 export const AdminRoleGrantSubject = z.lazy(() =>
   z.object({
     staffId: Id,
@@ -22,6 +23,7 @@ const custom = (roles: string[]) => new Set(roles.filter((role) => !isBuiltInRol
 export const adminRoleGrant = defineKind<AdminRoleGrantSubject>({
   kind: 'admin_role_grant',
   subject: AdminRoleGrantSubject,
+  defaultPolicy: { rules: [{ steps: [policyStep('admin', 3 * DAY, 'reject')] }] },
   summary: (s) => `Grant admin to ${s.email} (roles ${s.fromRoles.join(', ') || 'none'} → ${s.roles.join(', ')})`,
   async apply(s, ctx) {
     const member = await findStaff(s.staffId);

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import { applyPendingPrice, clearPendingPrice, PRICE_PRODUCT_ACTION } from '../../catalog/price-approval-repository';
-import { Money } from '../../shared/money';
-import { Id } from '../../shared/schemas';
-import { TransactionCancelled } from '../../shared/transaction-repository';
-import { priceChangePercent } from '../policy';
-import { defineKind, OutcomeRefused } from './kind';
+import { defineKind, OutcomeRefused } from '../approvals/kind';
+import { DAY, policyStep } from '../approvals/policy';
+import { Money } from '../shared/money';
+import { Id } from '../shared/schemas';
+import { TransactionCancelled } from '../shared/transaction-repository';
+import { applyPendingPrice, clearPendingPrice, PRICE_PRODUCT_ACTION } from './price-approval-repository';
 
-/** A product's price change (default policy: > 20 % → admin). The measure is the change in percent. */
+/** A product's price change (by default > 20 % → admin). The measure is the change in percent. */
 export const PriceChangeSubject = z.lazy(() =>
   z.object({
     productId: Id,
@@ -18,11 +18,21 @@ export const PriceChangeSubject = z.lazy(() =>
 );
 export type PriceChangeSubject = z.infer<typeof PriceChangeSubject>;
 
+/** How much a price changes, in percent of the current price (a change from zero, or of currency, is infinite). */
+export function priceChangePercent(from: { amount: number; currency: string }, to: { amount: number; currency: string }): number {
+  if (from.currency !== to.currency) return Number.POSITIVE_INFINITY;
+  if (from.amount === to.amount) return 0;
+  if (from.amount === 0) return Number.POSITIVE_INFINITY;
+  return (Math.abs(to.amount - from.amount) * 100) / from.amount;
+}
+
 const format = (money: { amount: number; currency: string }) => `${(money.amount / 100).toFixed(2)} ${money.currency}`;
 
 export const priceChange = defineKind<PriceChangeSubject>({
   kind: 'price_change',
   subject: PriceChangeSubject,
+  defaultPolicy: { rules: [{ above: 20, steps: [policyStep('admin', 3 * DAY, 'reject')] }] },
+  measureDescription: 'change in percent of the current price, up or down',
   measure: (s) => priceChangePercent(s.from, s.to),
   summary: (s) => {
     const percent = priceChangePercent(s.from, s.to);

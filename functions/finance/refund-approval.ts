@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
-import { newRefund, ORDER_ACTION, refundActions } from '../../finance/refund-writes';
-import { Money } from '../../shared/money';
-import { Actor, Id } from '../../shared/schemas';
-import { TransactionCancelled } from '../../shared/transaction-repository';
-import { defineKind, OutcomeRefused } from './kind';
+import { defineKind, OutcomeRefused } from '../approvals/kind';
+import { DAY, policyStep } from '../approvals/policy';
+import { Money } from '../shared/money';
+import { Actor, Id } from '../shared/schemas';
+import { TransactionCancelled } from '../shared/transaction-repository';
+import { newRefund, ORDER_ACTION, refundActions } from './refund-writes';
 
 /**
- * A refund (default policy: > 100.00 → finance; > 1,000.00 → finance then admin). The measure is the
+ * A refund (by default > 100.00 → finance; > 1,000.00 → finance then admin). The measure is the
  * amount in minor units. Nothing changes while it waits — the order and the ledger are touched only
  * when the approved refund executes (one transaction with the approval's once-only mark), so a
  * rejected refund leaves both exactly as they were.
@@ -26,6 +27,13 @@ const format = (money: { amount: number; currency: string }) => `${(money.amount
 export const refund = defineKind<RefundSubject>({
   kind: 'refund',
   subject: RefundSubject,
+  defaultPolicy: {
+    rules: [
+      { above: 10_000, steps: [policyStep('finance', 2 * DAY, { escalateTo: 'admin' })] },
+      { above: 100_000, steps: [policyStep('finance', 2 * DAY, { escalateTo: 'admin' }), policyStep('admin', 3 * DAY, 'reject')] },
+    ],
+  },
+  measureDescription: 'amount in minor units (100.00 EUR = 10000)',
   measure: (s) => s.amount.amount,
   summary: (s) => `Refund ${format(s.amount)} on order ${s.orderId}: ${s.reason}`,
   async apply(s, ctx) {
