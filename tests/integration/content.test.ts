@@ -1,3 +1,4 @@
+import { findApproval } from '../../functions/approvals/approval-repository';
 import { DEFAULT_POLICY } from '../../functions/approval-kinds';
 import { handler as approvalsHandler } from '../../functions/approvals/handler';
 import { approvalRoutes } from '../../functions/approvals/routes';
@@ -52,7 +53,8 @@ async function draft(title = 'Shipping times', body = 'Orders ship in two days.'
   return created.body;
 }
 const get = async (id: string) => (await content(author, 'getContent', { params: { id } })).body;
-const stepOpen = (id: string) => eventually(() => approvals(admin, 'getApproval', { params: { id } }), (r) => r.body?.steps?.[0]?.status === 'open');
+// Open from the 202 on; waiting for the stored task token means the workflow reached the step (and is idle).
+const stepOpen = (id: string) => eventually(() => findApproval(id), (r) => Boolean(r?.taskToken) && r?.steps[0]?.status === 'open');
 const settled = (id: string) => eventually(() => get(id), (c) => c.status !== 'in_review');
 const partnerSlugs = async () => (await partner('partnerListContent', { query: { limit: '100' } })).body.items.map((c: { slug: string }) => c.slug);
 
