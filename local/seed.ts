@@ -6,6 +6,7 @@ import { createProduct } from '../functions/catalog/products';
 import { adjustStock } from '../functions/catalog/stock';
 import { queryAdjustments } from '../functions/catalog/stock-repository';
 import { insertCustomerIfAbsent, insertPartnerLinkIfAbsent } from '../functions/orders/customer-repository';
+import { newPartnerLink } from '../functions/orders/customers';
 import type { CreateProductInput } from '../functions/catalog/schemas';
 import type { BuiltInRole, Scope } from '../functions/shared/auth/permissions';
 import { UniqueValueTaken } from '../functions/shared/conditional';
@@ -173,17 +174,7 @@ async function seedCustomers(partnerIds: Record<string, string>): Promise<void> 
     const ctx = seedContext();
     await insertCustomerIfAbsent({ ...customer, version: 1, createdAt: ctx.at, updatedAt: ctx.at, updatedBy: ctx.actor }, ctx);
     if (partnerId === undefined) continue;
-    await insertPartnerLinkIfAbsent({
-      customerId: customer.id,
-      partnerId,
-      origin: 'linked',
-      createdAt: ctx.at,
-      createdBy: ctx.actor,
-      updatedAt: ctx.at,
-      updatedBy: ctx.actor,
-      requestId: ctx.requestId,
-      sourceIp: ctx.sourceIp,
-    });
+    await insertPartnerLinkIfAbsent(newPartnerLink(customer.id, partnerId, 'linked', ctx));
   }
 }
 

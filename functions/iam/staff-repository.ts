@@ -53,21 +53,23 @@ async function transact(actions: NamedAction[], grantedRoles: string[] = []) {
 export async function insertStaff(staff: StaffRecord, customRoles: string[], ctx: WriteContext): Promise<void> {
   await transact(
     [
-      {
-        name: STAFF_ACTION.staff,
-        action: {
-          Put: {
-            TableName: tableName(),
-            Item: { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
+      { name: STAFF_ACTION.staff, action: newStaffPut(staff, ctx) },
       { name: STAFF_ACTION.email, action: claimPut(emailClaim(staff.email, staff.id), ctx) },
       ...customRoles.map((role) => roleHolderCountChange(role, 1, ctx)),
     ],
     customRoles,
   );
+}
+
+/** A new member's item, in their list partition; it must not exist yet. */
+function newStaffPut(staff: StaffRecord, ctx: WriteContext): NamedAction['action'] {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 /** Names of the actions of {@link firstAdminActions}. */
@@ -79,16 +81,7 @@ export const FIRST_ADMIN_ACTION = { staff: 'staff', email: 'email', marker: 'boo
  */
 export function firstAdminActions(staff: StaffRecord, ctx: WriteContext): NamedAction[] {
   return [
-    {
-      name: FIRST_ADMIN_ACTION.staff,
-      action: {
-        Put: {
-          TableName: tableName(),
-          Item: { ...staffKeys.byId(staff.id), ...staffKeys.all(staff.createdAt, staff.id), entityType: 'staff', ...staff, ...stampOf(ctx) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    },
+    { name: FIRST_ADMIN_ACTION.staff, action: newStaffPut(staff, ctx) },
     { name: FIRST_ADMIN_ACTION.email, action: claimPut(emailClaim(staff.email, staff.id), ctx) },
     {
       name: FIRST_ADMIN_ACTION.marker,

@@ -126,7 +126,8 @@ export function toCustomerPartnerLink(record: CustomerPartnerLinkRecord): Custom
   return { customerId, partnerId, origin, createdAt, createdBy };
 }
 
-const newLink = (customerId: string, partnerId: string, origin: CustomerPartnerLinkRecord['origin'], ctx: WriteContext): CustomerPartnerLinkRecord => ({
+/** A (customer, partner) link as written now: who made it, when, from which request. */
+export const newPartnerLink = (customerId: string, partnerId: string, origin: CustomerPartnerLinkRecord['origin'], ctx: WriteContext): CustomerPartnerLinkRecord => ({
   customerId,
   partnerId,
   origin,
@@ -151,7 +152,7 @@ export function createPartnerCustomer(
   return runIdempotent<PartnerCustomer>(idempotency, ctx, async (record) => {
     const customer = newCustomer(input, ctx);
     const response = { status: 201, body: toPartnerCustomer(customer) };
-    await transactWrite([...record(response), customerPut(customer, ctx), partnerLinkPut(newLink(customer.id, partnerId, 'created', ctx))]);
+    await transactWrite([...record(response), customerPut(customer, ctx), partnerLinkPut(newPartnerLink(customer.id, partnerId, 'created', ctx))]);
     return response;
   });
 }
@@ -171,7 +172,7 @@ export async function getPartnerCustomer(id: string, partnerId: string): Promise
  * customer is live and the partner exists. Linking again is a no-op answering the link as it is.
  */
 export async function linkCustomerToPartner(customerId: string, partnerId: string, ctx: WriteContext): Promise<CustomerPartnerLink> {
-  const link = newLink(customerId, partnerId, 'linked', ctx);
+  const link = newPartnerLink(customerId, partnerId, 'linked', ctx);
   try {
     await transactWrite([partnerLinkPut(link), liveCustomerCheck(customerId), livePartnerCheck(partnerId)]);
     return toCustomerPartnerLink(link);
