@@ -51,7 +51,7 @@ describe('partner answers carry both fields, errors included', () => {
   const handler = createHttpHandler([route], {
     [route.operationId]: async () => {
       if (outcome === 'missing') throw notFound('Product');
-      return { status: 200, body: { items: [] } };
+      return { status: 200, body: { items: [], nextCursor: null } };
     },
   } as never);
 
