@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPoolClient,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -128,5 +129,17 @@ export class StaffIdentity extends Construct {
       : undefined;
 
     this.issuerUrl = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+
+  /**
+   * Lets one more frontend sign in and out through the app client: adds its redirect and sign-out
+   * URIs to those of the props. For URLs known only at deploy time (a distribution's domain), which
+   * the props cannot take because the client is created before the frontend's hosting.
+   */
+  public addFrontendUrls(urls: { readonly callbackUrl: string; readonly logoutUrl: string }): void {
+    // The L2 client renders its URL lists once, at construction; append to the CloudFormation resource.
+    const client = this.userPoolClient.node.defaultChild as CfnUserPoolClient;
+    client.callbackUrLs = [...(client.callbackUrLs ?? []), urls.callbackUrl];
+    client.logoutUrLs = [...(client.logoutUrLs ?? []), urls.logoutUrl];
   }
 }
