@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -13,12 +15,14 @@ import type { ModuleLogLevel } from '../lib/constructs/module-function';
  * - backoffice:logRetentionDays    retention of every log group (a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, …)
  * - backoffice:logLevel            DEBUG | INFO | WARN | ERROR
  * - backoffice:partnerWebAclArn    WAFv2 web ACL for the partner API (optional)
+ * - backoffice:consoleWebAclArn    WAFv2 web ACL (CLOUDFRONT scope) for the admin console's distribution (optional)
  * - backoffice:stackName           CloudFormation stack name
  * - backoffice:alarmEmails         e-mail addresses subscribed to the alarm topic (array or comma-separated)
  * - backoffice:tableName, backoffice:tableStreamArn, backoffice:auditTableName
  *                                  serve existing (restored) tables instead of the stack's own (docs/runbook-restore.md)
  * - backoffice:auditRetentionDays  days audit entries are kept (default 2557, 7 years; legal holds never expire)
  * - backoffice:ticketSlaHours      hours to resolve a ticket per priority, e.g. "urgent=2,low=48" (defaults 4/8/24/72)
+ * The admin console is deployed from console/dist, which must be built first.
  * cdk-nag's AwsSolutions pack runs as a policy-validation plugin: `cdk synth` fails on any finding
  * that is not acknowledged (with its reason) in the constructs.
  */
@@ -70,6 +74,7 @@ const authDomainPrefix = optionalString('backoffice:authDomainPrefix');
 const logRetention = retention('backoffice:logRetentionDays');
 const level = logLevel('backoffice:logLevel');
 const partnerWebAclArn = optionalString('backoffice:partnerWebAclArn');
+const consoleWebAclArn = optionalString('backoffice:consoleWebAclArn');
 const alarmEmails = stringList('backoffice:alarmEmails');
 const existingTableName = optionalString('backoffice:tableName');
 const existingTableStreamArn = optionalString('backoffice:tableStreamArn');
@@ -80,6 +85,13 @@ const existingTables = {
 };
 const auditRetentionDays = positiveNumber('backoffice:auditRetentionDays');
 const ticketSlaHours = optionalString('backoffice:ticketSlaHours');
+
+// The stack deploys the built console; without it there would be nothing to serve.
+const consoleAssetDir = path.join(__dirname, '..', 'console', 'dist');
+if (!fs.existsSync(path.join(consoleAssetDir, 'index.html'))) {
+  throw new Error('Build the console first: npm run console:build (console/dist/index.html is missing)');
+}
+
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
@@ -93,10 +105,12 @@ new BackofficeStack(app, optionalString('backoffice:stackName') ?? 'Backoffice',
   ...(logRetention === undefined ? {} : { logRetention }),
   ...(level ? { logLevel: level } : {}),
   ...(partnerWebAclArn ? { partnerWebAclArn } : {}),
+  ...(consoleWebAclArn ? { consoleWebAclArn } : {}),
   ...(alarmEmails ? { alarmEmails } : {}),
   ...(Object.keys(existingTables).length > 0 ? { existingTables } : {}),
   ...(auditRetentionDays === undefined ? {} : { auditRetentionDays }),
   ...(ticketSlaHours === undefined ? {} : { ticketSlaHours }),
+  consoleAssetDir,
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { routes } from '../functions/routes';
 import { AUDIT_TABLE, SINGLE_TABLE } from '../functions/shared/schema/tables';
 import { AdminApi } from './constructs/admin-api';
+import { AdminConsole } from './constructs/admin-console';
 import { DailyMetrics } from './constructs/analytics';
 import { ApprovalWorkflow } from './constructs/approvals';
 import { AuditLog } from './constructs/audit';
@@ -81,6 +82,17 @@ export interface BackofficeStackProps extends StackProps {
    * @default urgent 4, high 8, normal 24, low 72
    */
   readonly ticketSlaHours?: string;
+  /**
+   * The built admin console (Vite's output: index.html and assets/), deployed to the console bucket.
+   * bin/backoffice.ts passes console/dist and stops when it has not been built.
+   * @default - console/dist of the repository (see AdminConsole)
+   */
+  readonly consoleAssetDir?: string;
+  /**
+   * WAFv2 web ACL (scope CLOUDFRONT, in us-east-1) for the console's distribution.
+   * @default - none
+   */
+  readonly consoleWebAclArn?: string;
 }
 
 /** The Backoffice back end (docs/architecture.md#architecture-1): composes the constructs; holds no resource definitions itself. */
@@ -89,6 +101,7 @@ export class BackofficeStack extends Stack {
   public readonly identity: StaffIdentity;
   public readonly modules: BackofficeModules;
   public readonly adminApi: AdminApi;
+  public readonly adminConsole: AdminConsole;
   public readonly partnerApi: PartnerApi;
   public readonly identitySync: IdentitySync;
   public readonly monitoring: Monitoring;
@@ -166,6 +179,19 @@ export class BackofficeStack extends Stack {
       ...accessLogRetention,
     });
 
+    // The console and the admin API on one CloudFront origin (docs/decisions.md#the-console-and-its-api-share-one-cloudfront-origin):
+    // the distribution needs the API, the app client needs the distribution's domain, config.json needs the client.
+    this.adminConsole = new AdminConsole(this, 'AdminConsole', {
+      adminApi: this.adminApi.httpApi,
+      issuerUrl: this.identity.issuerUrl,
+      clientId: this.identity.userPoolClient.userPoolClientId,
+      ...(this.identity.domain ? { signInDomainUrl: this.identity.domain.baseUrl() } : {}),
+      ...(props.consoleAssetDir ? { assetDir: props.consoleAssetDir } : {}),
+      ...(props.consoleWebAclArn ? { webAclArn: props.consoleWebAclArn } : {}),
+      ...(props.logRetention === undefined ? {} : { deploymentLogRetention: props.logRetention }),
+    });
+    this.identity.addFrontendUrls({ callbackUrl: this.adminConsole.callbackUrl, logoutUrl: this.adminConsole.logoutUrl });
+
     this.partnerApi = new PartnerApi(this, 'PartnerApi', {
       routes,
       functions: this.modules.functions,
@@ -230,6 +256,7 @@ export class BackofficeStack extends Stack {
     });
 
     new CfnOutput(this, 'AdminApiUrl', { value: this.adminApi.url, description: 'Admin API base URL (JWT)' });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.adminConsole.url, description: 'Admin console (its API is <url>/admin/v1)' });
     new CfnOutput(this, 'PartnerApiUrl', { value: this.partnerApi.url, description: 'Partner API base URL (x-api-key)' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Staff user pool id' });
     new CfnOutput(this, 'UserPoolClientId', {

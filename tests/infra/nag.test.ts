@@ -66,8 +66,21 @@ test('the acknowledged rules are exactly the reviewed ones', () => {
   expect(ids).toEqual(
     [
       'AwsSolutions-APIG3', // partner API: no WAF by default (webAclArn prop)
+      // admin console distribution: no geo restriction (staff anywhere), no WAF by default (webAclArn prop), default certificate's TLS policy
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR4',
       'AwsSolutions-COG4', // partner API: API keys, not Cognito
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      // CDK's BucketDeployment function (console files): basic execution role, its fixed S3 grants on the assets and console buckets
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:List*]',
+      'AwsSolutions-IAM5[Resource::<AdminConsoleBucketF548BF78.Arn>/*]',
+      'AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/*]',
       // AWS Backup's documented service-role policies (backup and restore jobs of the tables)
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
@@ -82,8 +95,8 @@ test('the acknowledged rules are exactly the reviewed ones', () => {
       // usage-plan sync: partner API keys and plans are created at run time
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*]',
-      'AwsSolutions-L1', // nodejs22.x pinned with the toolchain
-      'AwsSolutions-S1', // the exports bucket's access-log bucket does not log itself
+      'AwsSolutions-L1', // nodejs22.x pinned with the toolchain; CDK's BucketDeployment function: the runtime aws-cdk-lib ships
+      'AwsSolutions-S1', // the exports and console access-log buckets do not log themselves
       'AwsSolutions-SMG4', // cursor key: redeploy to rotate
       'AwsSolutions-SQS3', // stream consumers' on-failure queues are themselves the DLQs
     ].sort(),

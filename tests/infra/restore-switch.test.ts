@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BackofficeStack, type BackofficeStackProps } from '../../lib/backoffice-stack';
+import { consoleBuildStub } from './synth-stack';
 
 /**
  * The switch step of docs/runbook-restore.md: with `existingTables` the stack serves a restored
@@ -17,7 +18,11 @@ const RESTORED_ARN = `arn:aws:dynamodb:eu-west-1:123456789012:table/${RESTORED}`
 function synth(existingTables: NonNullable<BackofficeStackProps['existingTables']>) {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new BackofficeStack(app, 'Backoffice', { env: { account: '123456789012', region: 'eu-west-1' }, existingTables });
+  const stack = new BackofficeStack(app, 'Backoffice', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    existingTables,
+    consoleAssetDir: consoleBuildStub(),
+  });
   return { stack, template: Template.fromStack(stack) };
 }
 

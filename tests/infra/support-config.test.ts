@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BackofficeStack } from '../../lib/backoffice-stack';
-import { logicalIdOf } from './synth-stack';
+import { consoleBuildStub, logicalIdOf } from './synth-stack';
 
 /**
  * The ticket SLA is deployment configuration (`backoffice:ticketSlaHours` → `ticketSlaHours`): it
@@ -13,7 +13,11 @@ import { logicalIdOf } from './synth-stack';
 function stack(ticketSlaHours: string) {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  return new BackofficeStack(app, 'Backoffice', { env: { account: '123456789012', region: 'eu-west-1' }, ticketSlaHours });
+  return new BackofficeStack(app, 'Backoffice', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    ticketSlaHours,
+    consoleAssetDir: consoleBuildStub(),
+  });
 }
 
 test('the support function, and only it, gets the SLA hours', () => {

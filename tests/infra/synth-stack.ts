@@ -22,7 +22,27 @@ export interface SynthesizedBackoffice {
 export const SHARED_SYNTH_ENV = 'BACKOFFICE_INFRA_SYNTH_DIR';
 const TEMPLATE_FILE = 'Backoffice.template.json';
 
-function newBackoffice(options: { outdir: string; bundling: boolean }): { app: App; stack: BackofficeStack } {
+function sharedSynthDir(): string {
+  const shared = process.env[SHARED_SYNTH_ENV];
+  if (!shared) throw new Error(`${SHARED_SYNTH_ENV} is not set: run infra tests through their jest project (--selectProjects infra)`);
+  return shared;
+}
+
+/**
+ * A stand-in for the built console (the app is built on its own, into console/dist): index.html and
+ * one hashed file, written once per run into the shared synthesis directory (removed by the global teardown).
+ */
+export function consoleBuildStub(sharedDir: string = sharedSynthDir()): string {
+  const dir = path.join(sharedDir, 'console-dist');
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'assets', 'index-4f2a9c1e.js'), 'document.title = "Backoffice";\n');
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Backoffice</title><script type="module" src="/assets/index-4f2a9c1e.js"></script>\n');
+  }
+  return dir;
+}
+
+function newBackoffice(options: { outdir: string; bundling: boolean; consoleAssetDir: string }): { app: App; stack: BackofficeStack } {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const context = { ...cdkJson.context, 'aws:cdk:enable-asset-metadata': true, ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) };
   const app = new App({ outdir: options.outdir, context });
@@ -30,6 +50,7 @@ function newBackoffice(options: { outdir: string; bundling: boolean }): { app: A
     env: { account: '123456789012', region: 'eu-west-1' },
     allowedOrigins: TEST_ORIGINS,
     logRetention: TEST_LOG_RETENTION,
+    consoleAssetDir: options.consoleAssetDir,
   });
   return { app, stack };
 }
@@ -40,7 +61,7 @@ function newBackoffice(options: { outdir: string; bundling: boolean }): { app: A
  * functions is most of an infra run, so the global setup does this once and every file shares it.
  */
 export function synthesizeSharedBackoffice(dir: string): void {
-  const { app, stack } = newBackoffice({ outdir: path.join(dir, 'assembly'), bundling: true });
+  const { app, stack } = newBackoffice({ outdir: path.join(dir, 'assembly'), bundling: true, consoleAssetDir: consoleBuildStub(dir) });
   const template = app.synth().getStackByName(stack.stackName).template as unknown;
   fs.writeFileSync(path.join(dir, TEMPLATE_FILE), JSON.stringify(template));
 }
@@ -51,9 +72,12 @@ export function synthesizeSharedBackoffice(dir: string): void {
  * with bundling skipped (logical ids do not depend on it, and construction without it is quick).
  */
 export function synthBackoffice(): SynthesizedBackoffice {
-  const shared = process.env[SHARED_SYNTH_ENV];
-  if (!shared) throw new Error(`${SHARED_SYNTH_ENV} is not set: run infra tests through their jest project (--selectProjects infra)`);
-  const { app, stack } = newBackoffice({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'backoffice-infra-')), bundling: false });
+  const shared = sharedSynthDir();
+  const { app, stack } = newBackoffice({
+    outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'backoffice-infra-')),
+    bundling: false,
+    consoleAssetDir: consoleBuildStub(shared),
+  });
   const template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(shared, TEMPLATE_FILE), 'utf8')) as Record<string, unknown>);
   return { app, stack, template, assemblyDir: path.join(shared, 'assembly') };
 }
@@ -68,6 +92,11 @@ export function logicalIdOf(construct: IConstruct): string {
 /** Template resources of one type, as logical id → properties. */
 export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, unknown>; DeletionPolicy?: string; Metadata?: Record<string, unknown> }> {
   return template.findResources(type) as Record<string, { Properties: Record<string, unknown>; DeletionPolicy?: string; Metadata?: Record<string, unknown> }>;
+}
+
+/** CDK's BucketDeployment function (it copies the console's files during deployments), as opposed to the stack's own functions. */
+export function isCdkDeploymentFunction(logicalId: string): boolean {
+  return logicalId.startsWith('CustomCDKBucketDeployment');
 }
 
 /** Removes the file's own assembly directory (the shared one is the global teardown's). */
