@@ -12,6 +12,7 @@ import type {
 import { PROBLEM_BASE } from '../functions/shared/errors';
 import { BURST_POLICY, DAY_POLICY, formatRateLimit, formatRateLimitPolicy, RATE_LIMIT_CONTEXT } from '../functions/shared/http/rate-limit';
 import { API_BASE_PATH, type ModuleName, type RouteSpec } from '../functions/shared/http/route';
+import { serveConsole, type ConsoleSite } from './console-assets';
 import { CorsPolicy } from './cors';
 import { LocalSetupError } from './errors';
 import { httpApiEvent, lambdaContext, methodArn, requestAuthorizerEvent, restApiEvent, type IncomingCall, type MatchedRoute } from './http-events';
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   /** `POST /local/token`: a token for a staff member, by email. */
   tokenFor(email: string): Promise<TokenRequestResult>;
   health(): Record<string, unknown>;
+  /** The admin console at `/` (every path outside the APIs and `/local/`); absent: those paths are 404. */
+  console?: ConsoleSite;
   functionTimeoutMs?: number;
   /** REST API authorizer result caching (by `x-api-key`); 0 disables it. */
   authorizerCacheTtlMs?: number;
@@ -377,8 +380,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return browserFacing ? { ...reply, headers: cors.applyToResponse(origin, reply.headers) } : reply;
   }
 
+  const isApiPath = (path: string) => path.startsWith(`${API_BASE_PATH.admin}/`) || path.startsWith(`${API_BASE_PATH.partner}/`);
+
   async function dispatch(req: IncomingMessage, call: IncomingCall, path: string): Promise<Reply> {
     if (path.startsWith('/local/')) return local(call, path, req);
+    if (options.console && !isApiPath(path)) return serveConsole(options.console, call.method, path);
     const match = matcher.match(call.method, path);
     if (match.kind === 'bad-path') return problem(400, 'Bad Request', 'The path is not valid', 'invalid-request', call);
     if (match.kind === 'not-found') return problem(404, 'Not Found', 'No such route', 'no-route', call);

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { AUDIT_TABLE, SINGLE_TABLE } from '../functions/shared/schema/tables';
 import { API_BASE_PATH, MODULES, type ModuleName } from '../functions/shared/http/route';
 import { startLocalApprovals, type LocalApprovals } from './approvals-workflow';
+import { CONSOLE_DIST } from './console-build';
 import { parseOrigins } from './cors';
 import { assertDataDirFree, acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { checkJava, ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient, startDynamoDbLocal, type RunningDynamo } from './dynamodb';
@@ -49,6 +50,8 @@ export interface LocalRuntimeOptions {
   allowedOrigins?: string[];
   /** One line per gateway request (default: off). */
   accessLog?: boolean;
+  /** Serve the admin console's build at `/` (default: true; `npm start` builds it first). */
+  serveConsole?: boolean;
   /** Progress and notices. */
   log?: (line: string) => void;
   /** Aborts a start in progress (Ctrl-C during startup): everything started is stopped. */
@@ -255,6 +258,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       allowedOrigins,
       tokenFor,
       health: () => ({ startedAt, dynamodb: dynamo?.endpoint, streamConsumers: streams?.consumerNames ?? [] }),
+      ...(options.serveConsole === false
+        ? {}
+        : {
+            console: {
+              dir: CONSOLE_DIST,
+              // Local sign-in: the console lists the seeded staff and asks /local/token (never in AWS).
+              config: () => ({
+                apiUrl: API_BASE_PATH.admin,
+                auth: { mode: 'local', tokenUrl: '/local/token', staff: seeded.staff.map(({ email, name, roles }) => ({ email, name, roles })) },
+              }),
+            },
+          }),
       ...(options.accessLog ? { accessLog: log } : {}),
     });
 

@@ -65,6 +65,7 @@ export const DEMO_CUSTOMERS = [
 
 export interface SeededStaff {
   email: string;
+  name: string;
   id: string;
   roles: string[];
 }
@@ -99,7 +100,7 @@ async function seedStaff(): Promise<SeededStaff[]> {
       }
     }
     if (!id) throw new Error(`Could not seed ${member.email}`);
-    seeded.push({ email: member.email, id, roles: member.roles });
+    seeded.push({ email: member.email, name: member.name, id, roles: member.roles });
   }
   return seeded;
 }

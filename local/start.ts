@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { ensureConsoleBuilt } from './console-build';
 import { LocalSetupError } from './errors';
 import { REPO_ROOT } from './paths';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
@@ -34,6 +35,7 @@ function banner(runtime: LocalRuntime): string {
   return [
     '',
     'Backoffice local runtime',
+    `  Console       ${runtime.url}/  (the admin console: sign in as any seeded staff member)`,
     `  Admin API     ${credentials.adminApiUrl}`,
     `  Partner API   ${credentials.partnerApiUrl}`,
     `  Sign in       POST ${credentials.tokenUrl}  {"email": "admin@example.com"}  →  {"token": "…"}`,
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);
 
+  // The console of the checked-out code: rebuilt only when its sources changed.
+  await ensureConsoleBuilt((line) => console.log(line));
   try {
     runtime = await startLocalRuntime({
       reset,
