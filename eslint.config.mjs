@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // `import { z }` makes esbuild keep all of zod (every locale: +360 KB per bundle); `import * as z` tree-shakes.
@@ -8,7 +9,7 @@ const ZOD_NAMED_Z = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'coverage/', 'bench/.work/', 'docs/openapi.json'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'coverage/', 'bench/.work/', 'console/dist/', 'docs/openapi.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,5 +31,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: '@aws-sdk/lib-dynamodb', message: 'Use a repository.' }] }],
     },
+  },
+  {
+    // The console: hooks called in order, effects with their dependencies.
+    files: ['console/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );

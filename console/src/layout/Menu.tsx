@@ -25,9 +25,10 @@ export function Menu() {
         const visible = resources.filter((resource) => canAccess(permissions, resource, 'list'));
         if (visible.length === 0) return null;
         return (
-          <Box component="nav" aria-label={translate(label)} key={label}>
+          // A menu may hold groups of menu items; the group's name is its label, so the heading is visual only.
+          <Box role="group" aria-label={translate(label)} key={label}>
             {open && (
-              <Typography variant="overline" color="text.secondary" sx={{ px: 2, display: 'block', mt: 1 }}>
+              <Typography aria-hidden variant="overline" color="text.secondary" sx={{ px: 2, display: 'block', mt: 1 }}>
                 {translate(label)}
               </Typography>
             )}
