@@ -191,6 +191,7 @@ type Results = {
   latency: Awaited<ReturnType<typeof measureLatency>>;
   stream: Awaited<ReturnType<typeof import('./stream').measureAuditConsumer>>;
   exports: Awaited<ReturnType<typeof import('./exports').measureExports>>;
+  console: Awaited<ReturnType<typeof import('./console').measureConsole>>;
   prices: typeof PRICES;
 };
 
@@ -221,6 +222,8 @@ function report(r: Results): string {
     `| reads (GET): one DynamoDB request each beyond the authorization read | ${reads.length - overReads.length} of ${reads.length}${overReads.length ? `; two: ${overReads.map((x) => x.operationId).join(', ')}` : ''} | ${yes(overReads.length === 0)} |`,
     `| commands: one DynamoDB request each beyond the authorization read | ${commands.length - overCommands.length} of ${commands.length}; ${overCommands.length} read first what the write depends on: ${overCommands.map((x) => x.operationId).join(', ')} | ${yes(overCommands.length === 0)} |`,
     `| every route at its access pattern's minimum (bench/route-budgets.ts) | ${atMin} of ${r.routes.length}; above: ${r.routes.filter((x) => !x.atMinimum).map((x) => x.operationId).join(', ') || 'none'} | ${yes(atMin === r.routes.length)} |`,
+    `| admin console: initial JavaScript ≤ ${r.console.limitKb} KB gzipped, every screen loaded on demand | ${r.console.javascript.initialGzipKb} KB in ${r.console.javascript.initial.length} file(s); ${r.console.javascript.lazyChunks} chunks (${r.console.javascript.lazyGzipKb} KB) on demand | ${yes(r.console.withinLimit)} |`,
+    `| admin console: navigation → first list rendered (Chromium, local runtime), beside an empty page | ${r.console.firstList.firstListP50Ms} ms p50 (p90 ${r.console.firstList.firstListP90Ms} ms); empty page ${r.console.firstList.emptyPageP50Ms} ms; ratio ${r.console.firstList.ratio} | reported |`,
     `| export memory bounded: RSS growth during an export of ${r.exports.rows.toLocaleString('en')} orders ≤ 256 MB in every format | ${r.exports.formats.map((f) => `${f.format} ${f.rssGrowthMb} MB`).join(', ')} (rows/s: ${r.exports.formats.map((f) => `${f.format} ${f.rowsPerSecond}`).join(', ')}) | ${yes(r.exports.formats.every((f) => f.rssGrowthMb <= 256))} |`,
     '',
     '## Bundles and module init time',
@@ -264,6 +267,21 @@ function report(r: Results): string {
     '|---|---:|---:|---:|---:|---:|---:|',
     ...Object.values(r.latency).map((l) => `| ${l.label} | ${l.handlerP50Ms} ms | ${l.handlerP99Ms} ms | ${l.rawP50Ms} ms | ${l.rawP99Ms} ms | ${l.p50Ratio} | ${l.p99Ratio} |`),
     '',
+    '## Admin console',
+    '',
+    `The console's production build (console/dist, Vite). Initial JavaScript = the entry script and the chunks index.html preloads, gzipped (level 9); every resource's screens, the dashboard's charts and the French and Chinese messages are chunks loaded when first opened. First list = ${r.console.firstList.runs} cold navigations (a fresh browser profile each, already signed in as ops@) to \`/products\` until its first row is rendered, interleaved with navigations to an empty page served by a bare node:http server (the browser's floor); medians.`,
+    '',
+    '| initial file | size | gzipped |',
+    '|---|---:|---:|',
+    ...r.console.javascript.initial.map((c) => `| \`${c.file}\` | ${kb(c.bytes)} | ${kb(c.gzipBytes)} |`),
+    '',
+    `Largest on-demand chunks (gzipped): ${r.console.javascript.largestLazy.map((c) => `\`${c.file}\` ${kb(c.gzipBytes)}`).join(', ')}.`,
+    '',
+    '| navigation | p50 | p90 |',
+    '|---|---:|---:|',
+    `| \`/products\` → first row rendered | ${r.console.firstList.firstListP50Ms} ms | ${r.console.firstList.firstListP90Ms} ms |`,
+    `| empty page | ${r.console.firstList.emptyPageP50Ms} ms | ${r.console.firstList.emptyPageP90Ms} ms |`,
+    '',
     '## Stream consumer and exports',
     '',
     `The audit consumer (functions/audit/consumer.ts) fed ${r.stream.batches} synthetic stream batches of ${r.stream.batchSize} records (a quarter of them creates, the rest updates of the same products, in order) against DynamoDB Local, interleaved with a baseline that only puts one item per record. The consumer does per record one BatchGetItem (event marker, chain head, legal holds) and one three-item TransactWriteItems (entry, head, marker), in stream order.`,
@@ -288,6 +306,8 @@ function report(r: Results): string {
 async function main() {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
+  console.log('Measuring the admin console (initial JavaScript, time to the first list)…');
+  const consoleResult = await (await import('./console')).measureConsole();
   console.log('Bundling and measuring init time…');
   const bundles = await measureBundlesAndInit();
   const env = await startBenchEnvironment();
@@ -323,6 +343,7 @@ async function main() {
     latency,
     stream,
     exports: exportsResult,
+    console: consoleResult,
     prices: PRICES,
   };
   writeFileSync(join(HERE, 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -17,6 +17,9 @@ export function createAuthProvider(session: Session, api: AdminClient): AuthProv
     throw error;
   }));
 
+  // Already signed in (a reload, a deep link): ask who while the screens' code downloads, not after.
+  void session.isSignedIn().then((signedIn) => (signedIn ? whoAmI().catch(() => undefined) : undefined));
+
   return {
     async login(params: { email?: string }) {
       me = undefined;
