@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { BROWSER_TEST_TIMEOUT_MS, launchBrowser, menuTargets, seriousViolations, signIn } from '../support/console-browser';
+import { BROWSER_TEST_TIMEOUT_MS, isFocused, launchBrowser, menuTargets, seriousViolations, signIn } from '../support/console-browser';
 
 /**
  * Each role signs in to the console and sees the menus of what it may do, nothing else (the API
@@ -74,8 +74,8 @@ test('a product is created with the keyboard only', async () => {
     // Tab through the page to the Create link and follow it, as a keyboard user does.
     const create = page.getByRole('link', { name: 'Create' });
     await create.waitFor();
-    for (let presses = 0; presses < 40 && !(await create.evaluate((element) => element === document.activeElement)); presses++) await page.keyboard.press('Tab');
-    expect(await create.evaluate((element) => element === document.activeElement)).toBe(true);
+    for (let presses = 0; presses < 40 && !(await isFocused(create)); presses++) await page.keyboard.press('Tab');
+    expect(await isFocused(create)).toBe(true);
     await page.keyboard.press('Enter');
     await page.getByLabel('SKU').waitFor();
     const sku = `KBD-${Date.now()}`;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { baseUrl } from './e2e-client';
 
 /**
@@ -58,6 +58,11 @@ export async function notification(page: Page): Promise<string> {
 export async function menuTargets(page: Page): Promise<string[]> {
   const menu = page.locator('.RaSidebar-fixed').first();
   await menu.getByRole('menuitem').first().waitFor();
-  const hrefs = await menu.getByRole('menuitem').evaluateAll((items) => items.map((item) => item.getAttribute('href') ?? ''));
-  return hrefs.filter(Boolean).sort();
+  const hrefs = await Promise.all((await menu.getByRole('menuitem').all()).map((item) => item.getAttribute('href')));
+  return hrefs.filter((href): href is string => Boolean(href)).sort();
+}
+
+/** Whether the element has the keyboard focus (the page's `document.activeElement`). */
+export function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement);
 }

@@ -46,7 +46,7 @@ test.each([
   ['Simplified Chinese', zh],
 ])('%s uses only placeholders the English message fills', (_language, messages) => {
   // A translation may leave a value out ("Supprimer" without the name), never name one nobody fills.
-  const placeholders = (text: string) => text.match(/%\{\w+\}/g) ?? [];
+  const placeholders = (text: string): string[] => text.match(/%\{\w+\}/g) ?? [];
   const valueAt = (root: object, path: string) => path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root);
   const mismatched = keysOf(en).filter((path) => {
     const english = valueAt(en, path);

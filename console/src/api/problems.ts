@@ -33,6 +33,3 @@ export function toHttpError(status: number, body: unknown): HttpError {
   });
 }
 
-/** The problem behind an error the data provider raised, when there was one. */
-export const problemOf = (error: unknown): Problem | undefined =>
-  error instanceof HttpError ? (error.body as { problem?: Problem } | undefined)?.problem : undefined;

@@ -235,7 +235,11 @@ export function resourceApis(api: AdminClient): Record<string, ResourceApi> {
       filters: ['all'],
       list: async (query) => rows(await unwrap(api.GET('/exports', { params: { query: query as Query<'/exports'> } }))),
       one: async (id) => withId(await unwrap(api.GET('/exports/{id}', { params: { path: { id } } })), id),
-      create: async (body) => outcome(await unwrapWithStatus(api.POST('/exports', { body: body as Body<'/exports', 'post'> }))),
+      // 202 here means "queued", not "sent for approval": the job is the new record.
+      create: async (body) => {
+        const job = await unwrap(api.POST('/exports', { body: body as Body<'/exports', 'post'> }));
+        return { row: withId(job, job.id) };
+      },
     },
     audit: {
       filters: ['entityType', 'entityId', 'actor', 'from', 'to'],

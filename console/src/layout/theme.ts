@@ -1,5 +1,11 @@
 import { defaultDarkTheme, defaultLightTheme } from 'react-admin';
 
-/** react-admin's default themes; the light one with a darker primary so text on it keeps a 4.5:1 contrast. */
-export const theme = { ...defaultLightTheme, palette: { ...defaultLightTheme.palette, primary: { main: '#1f4e99' }, secondary: { main: '#1f4e99' } } };
+/**
+ * react-admin's default themes, the light one with darker primary and error colours so that text
+ * and buttons on them, including the red Delete on the grey form toolbar, keep a 4.5:1 contrast.
+ */
+export const theme = {
+  ...defaultLightTheme,
+  palette: { ...defaultLightTheme.palette, primary: { main: '#1f4e99' }, secondary: { main: '#1f4e99' }, error: { main: '#b71c1c' } },
+};
 export const darkTheme = defaultDarkTheme;

@@ -1,8 +1,11 @@
 import FactCheck from '@mui/icons-material/FactCheck';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
 export const approvals: ResourceProps = {
   name: 'approvals',
   icon: FactCheck,
+  list: lazy(() => import('./ApprovalList')),
+  show: lazy(() => import('./ApprovalShow')),
+  recordRepresentation: 'summary',
 };

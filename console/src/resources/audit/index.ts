@@ -1,8 +1,10 @@
 import History from '@mui/icons-material/History';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
+/** The audit log: entries have no page of their own, a row unfolds to its changes. */
 export const audit: ResourceProps = {
   name: 'audit',
   icon: History,
+  list: lazy(() => import('./AuditList')),
 };

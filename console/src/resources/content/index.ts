@@ -1,8 +1,13 @@
 import Article from '@mui/icons-material/Article';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
 export const content: ResourceProps = {
   name: 'content',
   icon: Article,
+  list: lazy(() => import('./ContentList')),
+  show: lazy(() => import('./ContentShow')),
+  edit: lazy(() => import('./ContentEdit')),
+  create: lazy(() => import('./ContentCreate')),
+  recordRepresentation: 'title',
 };

@@ -1,8 +1,13 @@
 import People from '@mui/icons-material/People';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
 export const customers: ResourceProps = {
   name: 'customers',
   icon: People,
+  list: lazy(() => import('./CustomerList')),
+  show: lazy(() => import('./CustomerShow')),
+  create: lazy(() => import('./CustomerCreate')),
+  edit: lazy(() => import('./CustomerEdit')),
+  recordRepresentation: 'name',
 };

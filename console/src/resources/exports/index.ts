@@ -1,8 +1,11 @@
 import Download from '@mui/icons-material/Download';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
 export const exports: ResourceProps = {
   name: 'exports',
   icon: Download,
+  list: lazy(() => import('./ExportList')),
+  show: lazy(() => import('./ExportShow')),
+  create: lazy(() => import('./ExportCreate')),
 };

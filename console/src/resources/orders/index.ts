@@ -1,8 +1,11 @@
 import ShoppingCart from '@mui/icons-material/ShoppingCart';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
 export const orders: ResourceProps = {
   name: 'orders',
   icon: ShoppingCart,
+  list: lazy(() => import('./OrderList')),
+  show: lazy(() => import('./OrderShow')),
+  create: lazy(() => import('./OrderCreate')),
 };

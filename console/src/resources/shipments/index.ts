@@ -1,8 +1,11 @@
 import LocalShipping from '@mui/icons-material/LocalShipping';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
+/** Shipments have no list in the API: they are opened from their order. */
 export const shipments: ResourceProps = {
   name: 'shipments',
   icon: LocalShipping,
+  show: lazy(() => import('./ShipmentShow')),
+  recordRepresentation: 'trackingNumber',
 };

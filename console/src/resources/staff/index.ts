@@ -1,8 +1,13 @@
 import Badge from '@mui/icons-material/Badge';
+import { lazy } from 'react';
 import type { ResourceProps } from 'react-admin';
 
-/** Screens not written yet: the resource is registered so references and menus know it. */
 export const staff: ResourceProps = {
   name: 'staff',
   icon: Badge,
+  list: lazy(() => import('./StaffList')),
+  show: lazy(() => import('./StaffShow')),
+  edit: lazy(() => import('./StaffEdit')),
+  create: lazy(() => import('./StaffCreate')),
+  recordRepresentation: 'name',
 };
