@@ -7,5 +7,10 @@ import { defaultDarkTheme, defaultLightTheme } from 'react-admin';
 export const theme = {
   ...defaultLightTheme,
   palette: { ...defaultLightTheme.palette, primary: { main: '#1f4e99' }, secondary: { main: '#1f4e99' }, error: { main: '#b71c1c' } },
+  components: {
+    ...defaultLightTheme.components,
+    // An empty list's message is faded to half opacity by default: too faint to read (axe: color-contrast).
+    RaEmpty: { styleOverrides: { root: { '& .RaEmpty-message': { opacity: 1 } } } },
+  },
 };
 export const darkTheme = defaultDarkTheme;
