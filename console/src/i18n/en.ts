@@ -586,3 +586,5 @@ export const en = {
     },
   },
 };
+
+export type Messages = typeof en;

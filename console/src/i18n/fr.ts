@@ -1,5 +1,5 @@
 import frenchMessages from 'ra-language-french';
-import type { Messages } from '.';
+import type { Messages } from './en';
 
 /** Français : les messages de react-admin, ceux de la console (`bo.*`) et du domaine (`resources.*`). */
 export const fr: Messages = {

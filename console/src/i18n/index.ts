@@ -1,7 +1,5 @@
 import polyglotI18nProvider from 'ra-i18n-polyglot';
-import { en } from './en';
-
-export type Messages = typeof en;
+import { en, type Messages } from './en';
 
 /** English is in the first bundle; French and Chinese are loaded when someone picks them. */
 const messages = (locale: string): Messages | Promise<Messages> => {

@@ -1,4 +1,4 @@
-import type { Messages } from '.';
+import type { Messages } from './en';
 import { chineseMessages } from './ra-zh';
 
 /** 简体中文：react-admin 的消息、控制台的消息（`bo.*`）和业务领域的消息（`resources.*`）。 */

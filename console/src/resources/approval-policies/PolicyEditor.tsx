@@ -24,7 +24,7 @@ import { unwrap } from '../../api/call';
 import { ifMatch, type Schemas } from '../../api/client';
 import { useApi } from '../../shared/api-context';
 import { useCommand } from '../../shared/useCommand';
-import { ActorText } from '../approvals/actor';
+import { ActorText } from '../../shared/actor';
 import { KIND_NAMES, changesBetween, fromForm, toForm, type FormKinds, type KindName, type PolicyChange } from './policy-form';
 
 type Policy = Schemas['ApprovalPolicy'];

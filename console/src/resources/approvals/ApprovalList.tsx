@@ -1,6 +1,6 @@
 import { MenuItem, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { DataTable, DateField, List, useListContext, useTranslate } from 'react-admin';
-import { ActorText } from './actor';
+import { ActorText } from '../../shared/actor';
 import { currentStep } from './steps';
 
 export const KINDS = ['refund', 'price_change', 'stock_write_off', 'content_publish', 'admin_role_grant'] as const;

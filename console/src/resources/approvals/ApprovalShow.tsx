@@ -21,7 +21,7 @@ import { useApi } from '../../shared/api-context';
 import { CommandDialog } from '../../shared/CommandDialog';
 import { formatMoney, type Money } from '../../shared/money';
 import { useCommand } from '../../shared/useCommand';
-import { ActorText } from './actor';
+import { ActorText } from '../../shared/actor';
 import { whyNotDecide, type Approval, type ApprovalStep } from './steps';
 
 /** Subject fields that name another record of the console: shown as links to it. */

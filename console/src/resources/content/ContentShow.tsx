@@ -20,7 +20,7 @@ import { ifMatch, type Schemas } from '../../api/client';
 import { useApi } from '../../shared/api-context';
 import { CommandDialog } from '../../shared/CommandDialog';
 import { useCommand } from '../../shared/useCommand';
-import { ActorText } from '../approvals/actor';
+import { ActorText } from '../../shared/actor';
 import { VersionDiff } from './VersionDiff';
 
 type Content = Schemas['Content'];

@@ -2,7 +2,7 @@ import { Box, MenuItem, TextField, Typography } from '@mui/material';
 import { diffWords, type Change } from 'diff';
 import { useState } from 'react';
 import { useListContext, useLocale, useTranslate } from 'react-admin';
-import { ActorText } from '../approvals/actor';
+import { ActorText } from '../../shared/actor';
 
 interface Version {
   number: number;

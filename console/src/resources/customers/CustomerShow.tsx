@@ -6,7 +6,6 @@ import {
   Labeled,
   Pagination,
   ReferenceManyField,
-  SelectField,
   Show,
   SimpleShowLayout,
   TextField,
@@ -14,7 +13,7 @@ import {
   useCanAccess,
 } from 'react-admin';
 import { MoneyField } from '../../shared/money';
-import { STATUS_CHOICES } from '../orders/lifecycle';
+import { TranslatedField } from '../../shared/TranslatedField';
 import { MaskedHint } from './MaskedHint';
 
 function Actions() {
@@ -36,7 +35,7 @@ function CustomerOrders() {
         <DataTable bulkActionButtons={false} rowClick="show" resource="orders" empty={<></>}>
           <DataTable.Col source="id" disableSort />
           <DataTable.Col source="status" disableSort>
-            <SelectField source="status" choices={STATUS_CHOICES} />
+            <TranslatedField source="status" prefix="resources.orders.status" />
           </DataTable.Col>
           <DataTable.Col source="total" disableSort>
             <MoneyField source="total" />

@@ -15,7 +15,7 @@ import {
 } from 'react-admin';
 import { useParams } from 'react-router-dom';
 import { MoneyField } from '../../shared/money';
-import { ReferenceLink } from '../orders/ReferenceLink';
+import { ReferenceLink } from '../../shared/ReferenceLink';
 import { Balances } from './Balances';
 import { ACCOUNT_TYPES, SIDES } from './LedgerAccountList';
 

@@ -3,7 +3,7 @@ import type { ChangeEvent } from 'react';
 import { useFormContext } from 'react-hook-form';
 import { MoneyField } from '../../shared/money';
 import { PickInput } from './PickInput';
-import { ReferenceLink } from './ReferenceLink';
+import { ReferenceLink } from '../../shared/ReferenceLink';
 import { STATUS_CHOICES } from './lifecycle';
 
 const DEFAULT_STATUS = 'pending_payment';

@@ -4,7 +4,7 @@ import { ArrayField, DataTable, DateField, Labeled, NumberField, Show, SelectFie
 import { MoneyField } from '../../shared/money';
 import { OrderCommands } from './OrderCommands';
 import { OrderHistory } from './OrderHistory';
-import { ReferenceLink } from './ReferenceLink';
+import { ReferenceLink } from '../../shared/ReferenceLink';
 import { STATUS_CHOICES, type Order } from './lifecycle';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {

@@ -21,7 +21,7 @@ import { idempotencyKey, type Schemas } from '../../api/client';
 import { useApi } from '../../shared/api-context';
 import { CommandDialog } from '../../shared/CommandDialog';
 import { useCommand } from '../../shared/useCommand';
-import { ReferenceLink } from '../orders/ReferenceLink';
+import { ReferenceLink } from '../../shared/ReferenceLink';
 
 type Shipment = Schemas['ShipmentWithEvents'];
 

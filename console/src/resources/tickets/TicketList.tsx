@@ -1,7 +1,7 @@
 import WarningAmber from '@mui/icons-material/WarningAmber';
 import { Chip, MenuItem, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { CreateButton, DataTable, DateField, List, TopToolbar, useListContext, useTranslate } from 'react-admin';
-import { ActorText } from '../approvals/actor';
+import { ActorText } from '../../shared/actor';
 import { TICKET_STATUSES } from './lifecycle';
 
 /** The API serves one list at a time (functions/support: list, status or customerId), each earliest due first. */
