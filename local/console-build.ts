@@ -32,9 +32,16 @@ export function consoleSourceHash(): string {
  * Builds the console when its sources changed since the last build (a few seconds; nothing when
  * they did not), so `npm start` always serves the console of the checked-out code.
  */
+/** The sources' hash and the index.html the build made of them: a build made any other way is not trusted. */
+function buildStamp(sourceHash: string): string | undefined {
+  const index = join(CONSOLE_DIST, 'index.html');
+  if (!existsSync(index)) return undefined;
+  return `${sourceHash} ${createHash('sha256').update(readFileSync(index)).digest('hex')}`;
+}
+
 export async function ensureConsoleBuilt(log: (line: string) => void): Promise<'fresh' | 'built'> {
   const hash = consoleSourceHash();
-  if (existsSync(HASH_FILE) && readFileSync(HASH_FILE, 'utf8') === hash && existsSync(join(CONSOLE_DIST, 'index.html'))) return 'fresh';
+  if (existsSync(HASH_FILE) && readFileSync(HASH_FILE, 'utf8') === buildStamp(hash)) return 'fresh';
   const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) throw new LocalSetupError('The console cannot be built: vite is missing. Run npm ci at the repository root.');
   log('Building the admin console (its sources changed)…');
@@ -48,7 +55,7 @@ export async function ensureConsoleBuilt(log: (line: string) => void): Promise<'
     child.once('exit', resolve);
   });
   if (code !== 0) throw new LocalSetupError(`The admin console did not build (vite exited with ${code}):\n${output.join('').trim()}`);
-  writeFileSync(HASH_FILE, hash);
+  writeFileSync(HASH_FILE, buildStamp(hash)!);
   log(`Built the admin console in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   return 'built';
 }
