@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * `npm run console:screenshots`: screenshots of the admin console's main screens into docs/, taken
@@ -63,12 +63,22 @@ async function seedScenario(): Promise<{ orderId: string; contentId: string; tic
   return { orderId: order.id, contentId: page.id, ticketId: ticket.id };
 }
 
-async function shoot(page: Page, path: string, name: string, ready: (page: Page) => Promise<unknown>) {
+async function shoot(page: Page, path: string, name: string, ready: (page: Page) => Promise<unknown>, fullPage = false) {
   await page.goto(BASE + path);
   await ready(page);
   await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(OUT, `${name}.png`) });
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage });
   console.log(`docs/console/${name}.png  ${path}`);
+}
+
+/** A browser profile signed in on the local sign-in page as the seeded staff member of that name. */
+async function signedIn(browser: Browser, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/login`);
+  await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
+  await page.getByRole('button', { name, exact: true }).waitFor();
+  return page;
 }
 
 async function main() {
@@ -76,21 +86,19 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    await page.goto(`${BASE}/`);
-    await shoot(page, '/login', 'sign-in', (p) => p.getByRole('button', { name: /Sign in as Ada Admin/ }).waitFor());
-    await page.getByRole('button', { name: /Sign in as Ada Admin/ }).click();
-    await page.getByRole('button', { name: 'Ada Admin', exact: true }).waitFor();
     const rows = (p: Page) => p.locator('tbody tr').first().waitFor();
     const heading = (p: Page) => p.locator('#main-content').waitFor();
+    const signIn = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await shoot(signIn, '/login', 'sign-in', (p) => p.getByRole('button', { name: /Sign in as Ada Admin/ }).waitFor());
+    // The refund waits for a finance member other than the one who asked: Felix's inbox.
+    await shoot(await signedIn(browser, 'Felix Finance'), '/approvals', 'approvals', rows);
+    const page = await signedIn(browser, 'Ada Admin');
     await shoot(page, '/', 'dashboard', heading);
     await shoot(page, '/products', 'products', rows);
     await shoot(page, `/orders/${scenario.orderId}/show`, 'order', heading);
-    await shoot(page, '/approvals', 'approvals', rows);
     await shoot(page, '/approval-policies', 'approval-policies', heading);
     await shoot(page, `/tickets/${scenario.ticketId}/show`, 'ticket', heading);
-    await shoot(page, `/content/${scenario.contentId}/show`, 'content', heading);
+    await shoot(page, `/content/${scenario.contentId}/show`, 'content', heading, true);
     await shoot(page, '/roles/create', 'role-permissions', heading);
     await shoot(page, `/audit?filter=${encodeURIComponent(JSON.stringify({ entityType: 'order', entityId: scenario.orderId }))}`, 'audit', rows);
     await shoot(page, '/exports/create', 'export-request', heading);
