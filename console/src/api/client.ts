@@ -36,12 +36,14 @@ export const ifMatch = (version: number | undefined): Record<string, string> =>
  */
 const pendingKeys = new Map<string, string>();
 
-export function idempotencyKey(scope: string, body: unknown): { key: string; settle: () => void } {
+export async function sendOnce<T>(scope: string, body: unknown, send: (idempotencyKey: string) => Promise<T>): Promise<T> {
   const id = `${scope} ${JSON.stringify(body)}`;
   let key = pendingKeys.get(id);
   if (!key) {
     key = crypto.randomUUID();
     pendingKeys.set(id, key);
   }
-  return { key, settle: () => pendingKeys.delete(id) };
+  const result = await send(key);
+  pendingKeys.delete(id);
+  return result;
 }

@@ -1,4 +1,4 @@
-import { HttpError } from 'react-admin';
+import { HttpError } from 'ra-core';
 import type { Problem } from './client';
 
 /** Problem types whose meaning is one field of the form (the API names no path for them). */

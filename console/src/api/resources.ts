@@ -1,5 +1,5 @@
 import type { AdminClient, Schemas } from './client';
-import { idempotencyKey, ifMatch } from './client';
+import { ifMatch, sendOnce } from './client';
 import { unwrap, unwrapWithStatus } from './call';
 import type { paths } from './schema';
 
@@ -42,14 +42,6 @@ const rows = <T extends { id: string }>(page: { items: T[]; nextCursor?: string 
 });
 const outcome = ({ status, body }: { status: number; body: unknown }): Outcome =>
   status === 202 ? { approval: (body as Schemas['ApprovalAccepted']).approval } : { row: withId(body as object, (body as Row).id) };
-
-/** A create that must not happen twice: the same request retried keeps its Idempotency-Key. */
-async function once<T>(scope: string, body: unknown, send: (key: string) => Promise<T>): Promise<T> {
-  const { key, settle } = idempotencyKey(scope, body);
-  const result = await send(key);
-  settle();
-  return result;
-}
 
 const need = (filter: Record<string, unknown>, name: string): string => {
   const value = filter[name];
@@ -111,7 +103,7 @@ export function resourceApis(api: AdminClient): Record<string, ResourceApi> {
       list: async (query) => rows(await unwrap(api.GET('/orders', { params: { query: query as Query<'/orders'> } }))),
       one: async (id) => withId(await unwrap(api.GET('/orders/{id}', { params: { path: { id } } })), id),
       create: (body) =>
-        once('createOrder', body, async (key) =>
+        sendOnce('createOrder', body, async (key) =>
           outcome(await unwrapWithStatus(api.POST('/orders', { params: { header: { 'Idempotency-Key': key } }, body: body as Body<'/orders', 'post'> }))),
         ),
     },
@@ -129,7 +121,7 @@ export function resourceApis(api: AdminClient): Record<string, ResourceApi> {
       list: async (query) => rows(await unwrap(api.GET('/tickets', { params: { query: query as Query<'/tickets'> } }))),
       one: async (id) => withId(await unwrap(api.GET('/tickets/{id}', { params: { path: { id } } })), id),
       create: (body) =>
-        once('createTicket', body, async (key) =>
+        sendOnce('createTicket', body, async (key) =>
           outcome(await unwrapWithStatus(api.POST('/tickets', { params: { header: { 'Idempotency-Key': key } }, body: body as Body<'/tickets', 'post'> }))),
         ),
     },

@@ -6,7 +6,7 @@ import LocalShipping from '@mui/icons-material/LocalShipping';
 import Payments from '@mui/icons-material/Payments';
 import { SelectInput, TextInput, TopToolbar, required, useLocale, useRecordContext, useTranslate } from 'react-admin';
 import { commandResult } from '../../api/call';
-import { idempotencyKey, ifMatch, type Schemas } from '../../api/client';
+import { ifMatch, sendOnce, type Schemas } from '../../api/client';
 import { useApi } from '../../shared/api-context';
 import { CommandDialog } from '../../shared/CommandDialog';
 import { MoneyInput, formatMoney } from '../../shared/money';
@@ -15,20 +15,12 @@ import { allowsCommand, type Order } from './lifecycle';
 
 const PAYMENT_METHODS = ['card', 'bank_transfer', 'cash', 'voucher', 'other'].map((id) => ({ id, name: `resources.orders.methods.${id}` }));
 
-/** Sends a side effect once: a retry of the same request reuses its Idempotency-Key, a success forgets it. */
-async function once<T>(scope: string, body: unknown, send: (key: string) => Promise<T>): Promise<T> {
-  const { key, settle } = idempotencyKey(scope, body);
-  const result = await send(key);
-  settle();
-  return result;
-}
-
 function Pay({ order }: { order: Order }) {
   const api = useApi();
   const { execute } = useCommand(
     (values: Record<string, unknown>) => {
       const body = { amount: values.amount, method: values.method, ...(values.reference ? { reference: values.reference } : {}) } as Schemas['CreatePaymentRequest'];
-      return once(`pay ${order.id}`, body, (key) =>
+      return sendOnce(`pay ${order.id}`, body, (key) =>
         commandResult(api.POST('/orders/{id}/payments', { params: { path: { id: order.id }, header: { 'Idempotency-Key': key } }, body })),
       );
     },
@@ -57,7 +49,7 @@ function Refund({ order }: { order: Order }) {
   const { execute } = useCommand(
     (values: Record<string, unknown>) => {
       const body = { amount: values.amount, reason: values.reason } as Schemas['CreateRefundRequest'];
-      return once(`refund ${order.id}`, body, (key) =>
+      return sendOnce(`refund ${order.id}`, body, (key) =>
         commandResult(api.POST('/orders/{id}/refunds', { params: { path: { id: order.id }, header: { 'Idempotency-Key': key } }, body })),
       );
     },

@@ -17,7 +17,7 @@ import {
   useTranslate,
 } from 'react-admin';
 import { commandResult } from '../../api/call';
-import { idempotencyKey, type Schemas } from '../../api/client';
+import { sendOnce, type Schemas } from '../../api/client';
 import { useApi } from '../../shared/api-context';
 import { CommandDialog } from '../../shared/CommandDialog';
 import { useCommand } from '../../shared/useCommand';
@@ -39,10 +39,9 @@ function AddTrackingEvent() {
         ...(values.at ? { at: new Date(values.at as string).toISOString() } : {}),
         ...(values.location ? { location: values.location } : {}),
       } as Schemas['CreateTrackingEventRequest'];
-      const { key, settle } = idempotencyKey(`track ${shipment!.id}`, body);
-      const result = await commandResult(api.POST('/shipments/{id}/events', { params: { path: { id: shipment!.id }, header: { 'Idempotency-Key': key } }, body }));
-      settle();
-      return result;
+      return sendOnce(`track ${shipment!.id}`, body, (key) =>
+        commandResult(api.POST('/shipments/{id}/events', { params: { path: { id: shipment!.id }, header: { 'Idempotency-Key': key } }, body })),
+      );
     },
     { done: 'resources.shipments.notifications.tracked' },
   );
