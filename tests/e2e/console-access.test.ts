@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { BROWSER_TEST_TIMEOUT_MS, isFocused, launchBrowser, menuTargets, seriousViolations, signIn } from '../support/console-browser';
+import { adminToken, api } from '../support/e2e-client';
 
 /**
  * Each role signs in to the console and sees the menus of what it may do, nothing else (the API
@@ -15,6 +16,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
+
+/** A seeded customer (local/seed.ts), linked to the demo shop. */
+const DEMO_CUSTOMER = '01JDEM0C0000000000000000C1';
 
 const MENUS: Record<string, string[]> = {
   'Ada Admin': ['/', '/approval-policies', '/approvals', '/audit', '/content', '/customers', '/exports', '/ledger-accounts', '/orders', '/partners', '/products', '/roles', '/staff', '/tickets'],
@@ -91,5 +95,23 @@ test('a product is created with the keyboard only', async () => {
     expect(page.url()).toMatch(/\/products\/[0-9A-Z]{26}\/show$/);
   } finally {
     await context.close();
+  }
+});
+
+test('personal data is masked for whoever may not read it, and says so', async () => {
+  const customer = (await api('GET', `/admin/v1/customers/${DEMO_CUSTOMER}`, { token: adminToken('support@example.com') })).body as { name: string; email: string };
+  const ops = await signIn(browser, 'Oscar Operations');
+  const support = await signIn(browser, 'Sam Support');
+  try {
+    await ops.page.goto(`/customers/${DEMO_CUSTOMER}/show`);
+    await ops.page.getByText(customer.name).first().waitFor();
+    await ops.page.getByText(/E-mail addresses and phone numbers are hidden/).waitFor();
+    expect(await ops.page.getByText(customer.email).count()).toBe(0);
+    await support.page.goto(`/customers/${DEMO_CUSTOMER}/show`);
+    await support.page.getByText(customer.email).first().waitFor();
+    expect(await support.page.getByText(/E-mail addresses and phone numbers are hidden/).count()).toBe(0);
+  } finally {
+    await ops.context.close();
+    await support.context.close();
   }
 });
