@@ -69,7 +69,7 @@ test('an editor submits content and another publishes it', async () => {
     // Submitted: sent for approval, in review.
     await page.getByRole('button', { name: 'Submit for review' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Submit for review' }).click();
-    expect(await notification(page)).toContain('Sent for approval');
+    expect(await notification(page, 'Sent for approval')).toContain('Sent for approval');
     await field(page, 'status').filter({ hasText: 'In review' }).waitFor();
     const submitted = await contentOf(id);
     expect(submitted.body).toMatchObject({ status: 'in_review', submittedVersion: 2, pendingApprovalId: expect.any(String) });
@@ -98,7 +98,7 @@ test('an editor submits content and another publishes it', async () => {
     await reviewer.getByRole('button', { name: 'Approve' }).click();
     await reviewer.getByRole('dialog').getByLabel('Comment').fill('Clear and correct');
     await reviewer.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
-    expect(await notification(reviewer)).toBe('Approved');
+    expect(await notification(reviewer, 'Approved')).toBe('Approved');
     expect((await api('GET', `/admin/v1/approvals/${approvalId}`, { token: adminToken('admin2@example.com') })).body).toMatchObject({
       status: 'approved',
       steps: [{ role: 'editor', comment: 'Clear and correct' }],
@@ -114,7 +114,7 @@ test('an editor submits content and another publishes it', async () => {
     await page.getByRole('button', { name: 'Unpublish' }).click();
     await page.getByRole('dialog').getByText('Take version 2 down').waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Unpublish' }).click();
-    expect(await notification(page)).toBe('Unpublished');
+    expect(await notification(page, 'Unpublished')).toBe('Unpublished');
     await field(page, 'status').filter({ hasText: 'Draft' }).waitFor();
     expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
     const unpublished = (await contentOf(id)).body;

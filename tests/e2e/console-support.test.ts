@@ -110,7 +110,7 @@ test('support works a ticket through its SLA', async () => {
     await page.waitForURL(new RegExp(`/tickets/${id}/show$`));
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Assign to me' }).click();
-    expect(await notification(page)).toBe('Ticket assigned');
+    expect(await notification(page, 'Ticket assigned')).toBe('Ticket assigned');
     await field(page, 'status').filter({ hasText: 'Assigned' }).waitFor();
     expect(await field(page, 'assigneeId').innerText()).toContain('You');
     await page.getByRole('button', { name: 'Start' }).click();
@@ -140,7 +140,7 @@ test('support works a ticket through its SLA', async () => {
     expect(await field(page, 'resolution').innerText()).toContain(resolution);
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
-    expect(await notification(page)).toContain('Ticket closed');
+    expect(await notification(page, 'Ticket closed')).toContain('Ticket closed');
     await field(page, 'status').filter({ hasText: 'Closed' }).waitFor();
 
     // The history tells every step, oldest first.

@@ -150,10 +150,19 @@ describe('partner API: key authorizer', () => {
 describe('routing', () => {
   it('unknown route → 404; known path with another method → 405', async () => {
     expectProblem(await api('GET', '/admin/v1/no-such-thing', { token: adminToken() }), 404);
-    expectProblem(await api('GET', '/elsewhere'), 404);
+    expectProblem(await api('GET', '/partner/v1/no-such-thing', { apiKey: partnerKey('demo-shop') }), 404);
     const wrongMethod = await api('PUT', '/admin/v1/products', { token: adminToken() });
     expectProblem(wrongMethod, 405);
     expect(wrongMethod.headers.get('allow')).toContain('GET');
+  });
+
+  it('outside the APIs is the console: extension-less paths are its routes, a missing file is 404', async () => {
+    const deepLink = await fetch(`${baseUrl()}/elsewhere`);
+    expect(deepLink.status).toBe(200);
+    expect(deepLink.headers.get('content-type')).toContain('text/html');
+    expect(await deepLink.text()).toContain('<div id="root">');
+    const missing = await fetch(`${baseUrl()}/elsewhere.js`);
+    expect(missing.status).toBe(404);
   });
 
   it('path parameters reach the handler', async () => {

@@ -47,11 +47,20 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
 
-/** Waits for react-admin's notification and returns its text. */
-export async function notification(page: Page): Promise<string> {
-  const snackbar = page.locator('.MuiSnackbar-root').last();
-  await snackbar.waitFor();
-  return (await snackbar.innerText()).trim();
+/**
+ * Waits for react-admin's notification that says `expected` and returns its text. An earlier
+ * notification may still be on screen, so the one wanted is found by its text; when it never
+ * comes, the error names what was shown instead.
+ */
+export async function notification(page: Page, expected: string): Promise<string> {
+  const snackbars = page.locator('.MuiSnackbar-root');
+  const wanted = snackbars.filter({ hasText: expected }).last();
+  const shown = await wanted.waitFor().then(
+    () => true,
+    () => false,
+  );
+  if (!shown) throw new Error(`No notification saying "${expected}"; shown: ${JSON.stringify(await snackbars.allInnerTexts())}`);
+  return (await wanted.innerText()).trim();
 }
 
 /** Where the menu's entries lead (`/products`, …): what the signed-in person may open. */

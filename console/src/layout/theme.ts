@@ -9,8 +9,8 @@ export const theme = {
   palette: { ...defaultLightTheme.palette, primary: { main: '#1f4e99' }, secondary: { main: '#1f4e99' }, error: { main: '#b71c1c' } },
   components: {
     ...defaultLightTheme.components,
-    // An empty list's message is faded to half opacity by default: too faint to read (axe: color-contrast).
-    RaEmpty: { styleOverrides: { root: { '& .RaEmpty-message': { opacity: 1 } } } },
+    // An empty list's message is drawn in the disabled text colour by default: too faint to read (axe: color-contrast).
+    RaEmpty: { styleOverrides: { root: { '& .RaEmpty-message': { opacity: 1, color: 'rgba(0, 0, 0, 0.6)' } } } },
   },
 };
 export const darkTheme = defaultDarkTheme;
