@@ -111,7 +111,9 @@ test('an auditor verifies a chain', async () => {
 
     // Newest first: the rename (before and after, by the admin), then the creation.
     const timeline = page.locator('ol > li');
-    await timeline.nth(1).waitFor();
+    const failure = page.locator('#main-content [role="alert"]');
+    await timeline.nth(1).or(failure).first().waitFor({ timeout: 45_000 });
+    expect(await failure.allInnerTexts()).toEqual([]);
     expect(await timeline.count()).toBe(2);
     const rename = timeline.nth(0);
     expect(await rename.innerText()).toContain('Updated');
