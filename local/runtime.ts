@@ -16,6 +16,7 @@ import { createLocalIssuer, TOKEN_TTL_SECONDS, type LocalIssuer } from './jwt-is
 import { dataDirOf, dataPaths, persistentSecret, prepareDataDir, resetDataDir, writeFileAtomic } from './paths';
 import { freePort, portInUse } from './ports';
 import { startLocalS3, type LocalS3 } from './s3';
+import { createLocalQueue, type LocalDeliveryQueue } from './queue';
 import { InvocationGate, startControlServer, type ControlServer } from './quiesce';
 import { createStreamPoller, type StreamPoller } from './stream-poller';
 
@@ -114,6 +115,8 @@ function configureEnvironment(values: { dynamodbEndpoint: string; cursorKey: str
     POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME || 'backoffice-local',
     POWERTOOLS_METRICS_NAMESPACE: process.env.POWERTOOLS_METRICS_NAMESPACE || 'Backoffice',
     POWERTOOLS_TRACE_ENABLED: 'false',
+    // Webhooks may go to test receivers on http://127.0.0.1 (functions/webhooks/outbound.ts).
+    BACKOFFICE_WEBHOOKS_ALLOW_LOOPBACK_HTTP: '1',
   });
   // Real credentials from the shell must never be used locally.
   delete process.env.AWS_SESSION_TOKEN;
@@ -156,11 +159,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let streams: StreamPoller | undefined;
   let approvals: LocalApprovals | undefined;
   let s3: LocalS3 | undefined;
+  let deliveries: LocalDeliveryQueue | undefined;
   const stopAll = async () => {
     await approvals?.stop();
     await control?.close();
     await streams?.stop();
     streams?.destroy();
+    await deliveries?.stop();
     await gateway?.close();
     await s3?.stop();
     barrier?.destroy();
@@ -210,6 +215,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const { getStaffAccess } = load('../functions/shared/auth/staff-access-repository') as typeof import('../functions/shared/auth/staff-access-repository');
     const { seedDemoData } = load('./seed') as typeof import('./seed');
     const { localStreamConsumers } = load('./consumers') as typeof import('./consumers');
+    const { handler: deliveryWorker } = load('../functions/webhooks/delivery-worker') as typeof import('../functions/webhooks/delivery-worker');
+    const { useDeliveryQueue } = load('../functions/webhooks/queue') as typeof import('../functions/webhooks/queue');
 
     const baseUrl = `http://localhost:${port}`;
     const issuer = await createLocalIssuer({ keyFile: paths.jwtKey, issuer: `${baseUrl}/local` });
@@ -273,6 +280,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(options.accessLog ? { accessLog: log } : {}),
     });
 
+    // The webhook delivery queue (SQS in AWS), journaled in the data directory; in place before the stream consumers queue anything.
+    deliveries = createLocalQueue({ stateDir: dataDir, handler: (event, context) => gate.run(committedBefore(commitBarrier, () => deliveryWorker(event, context))), log });
+    useDeliveryQueue(deliveries);
+    deliveries.start();
     streams = createStreamPoller({ endpoint: dynamo.endpoint, tableName: TABLE_NAME, stateDir: dataDir, log });
     for (const consumer of await localStreamConsumers()) {
       // A batch is checkpointed only once the consumer's writes are committed.

@@ -295,6 +295,27 @@ export const exportJobKeys = {
 };
 
 /**
+ * Partner events (docs/modules/webhooks.md). A partner's endpoints are listed on gsi1, newest first.
+ * Every event a partner is entitled to sits in the partner's feed partition, sorted by
+ * `<at>#<eventId>` (the change's time, then the id derived from the stream record), so the feed is one
+ * Query after a cursor and a redelivered stream record finds its event by key. Each delivery of an
+ * event to an endpoint sits in the endpoint's partition under the event's sort key: the delivery
+ * log, newest first, is one Query too.
+ */
+export const webhookKeys = {
+  endpoint: (id: string): PrimaryKey => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' }),
+  ofPartner: (partnerId: string, createdAt: string, id: string) => ({ gsi1pk: `PARTNER_WEBHOOKS#${partnerId}`, gsi1sk: `${createdAt}#${id}` }),
+  ofPartnerPartition: (partnerId: string) => `PARTNER_WEBHOOKS#${partnerId}`,
+  eventSortKey: (at: string, eventId: string) => `${at}#${eventId}`,
+  event: (partnerId: string, at: string, eventId: string): PrimaryKey => ({ pk: `PARTNER_EVENTS#${partnerId}`, sk: `${at}#${eventId}` }),
+  eventsPartition: (partnerId: string) => `PARTNER_EVENTS#${partnerId}`,
+  delivery: (endpointId: string, eventSortKey: string): PrimaryKey => ({ pk: `WEBHOOK_DELIVERIES#${endpointId}`, sk: eventSortKey }),
+  deliveriesPartition: (endpointId: string) => `WEBHOOK_DELIVERIES#${endpointId}`,
+  /** Sort keys at or after `at` (an ISO time): every event since then. */
+  sinceSortKey: (at: string) => at,
+};
+
+/**
  * Keys of the audit table (`AuditLog`, docs/architecture.md#audit-log), which has its own key space: the entries of one
  * entity share the partition `<entityType>#<entityId>`, sorted by their zero-padded sequence number;
  * the chain head sits in the same partition (`HEAD` sorts after every number). Stream-event markers

@@ -47,4 +47,4 @@ export const AUDIT_TABLE: TableDefinition = {
 };
 
 /** Entity types derived from others; filtered out of the stream so consumers never feed themselves. */
-export const DERIVED_ENTITY_TYPES = ['unique', 'metric', 'idempotency', 'audit', 'usage_count'] as const;
+export const DERIVED_ENTITY_TYPES = ['unique', 'metric', 'idempotency', 'audit', 'usage_count', 'partner_event', 'webhook_delivery'] as const;
