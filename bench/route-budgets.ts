@@ -152,6 +152,21 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   ),
   partnerListContent: same(['Query'], 'One Query page of the sparse published index.'),
   partnerGetContent: same(['Query'], 'The published index by slug: one Query of an exact sort-key range.'),
+  // webhooks
+  partnerCreateWebhook: same(['GetItem', 'Query', 'PutItem'], 'The partner is read (its scopes decide the event types it may receive), its endpoints counted (one Query), the endpoint put.'),
+  partnerListWebhooks: same(['Query'], 'One Query page of the partner’s endpoint index.'),
+  partnerGetWebhook: same(['GetItem'], 'An endpoint is one item.'),
+  partnerUpdateWebhook: same(['UpdateItem'], 'One conditional update (owner, live, version); a new URL or event types also read the partner’s scopes.'),
+  partnerDeleteWebhook: same(['UpdateItem'], 'Soft delete: one conditional update that also takes it off the index.'),
+  partnerRotateWebhookSecret: same(['GetItem', 'UpdateItem'], 'The endpoint is read: the current secret moves to the overlap beside the new one; one conditional update at the version read.'),
+  partnerListWebhookDeliveries: same(['GetItem', 'Query'], 'The endpoint is read (it must be the caller’s: deliveries are keyed by endpoint only), then one Query page of its deliveries.'),
+  partnerReplayWebhook: same(['GetItem', 'Query'], 'The endpoint is read (owner, enabled); the failed deliveries since the time are one Query page, each reopened by a conditional update (none in this scenario).'),
+  partnerListEvents: same(['Query'], 'The feed is the partner’s partition sorted by event: one Query after the cursor.'),
+  listPartnerWebhooks: same(['Query'], 'One Query page of the partner’s endpoint index.'),
+  createPartnerWebhook: same(['GetItem', 'Query', 'PutItem'], 'As partnerCreateWebhook.'),
+  updatePartnerWebhook: same(['UpdateItem'], 'As partnerUpdateWebhook.'),
+  deletePartnerWebhook: same(['UpdateItem'], 'As partnerDeleteWebhook.'),
+  listPartnerWebhookDeliveries: same(['GetItem', 'Query'], 'As partnerListWebhookDeliveries.'),
 };
 
 /** The requests a route's call makes, with the authorization read first on the admin API. */

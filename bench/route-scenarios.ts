@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DEFAULT_POLICY } from '../functions/approval-kinds';
 import { handler as analytics } from '../functions/analytics/handler';
+import { handler as webhooks } from '../functions/webhooks/handler';
 import { handler as approvals } from '../functions/approvals/handler';
 import { handler as audit } from '../functions/audit/handler';
 import { handler as catalog } from '../functions/catalog/handler';
@@ -26,7 +27,7 @@ import { createStaff } from '../tests/support/staff';
  * budget (bench/route-budgets.ts). Handlers run in process, as API Gateway would invoke them.
  */
 type Handler = (event: never, context: Context) => Promise<APIGatewayProxyResult>;
-const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support, exports: exportsModule, analytics, content } as unknown as Record<ModuleName, Handler>;
+const HANDLERS: Record<ModuleName, Handler> = { docs, iam, catalog, audit, approvals, orders, finance, logistics, support, exports: exportsModule, analytics, content, webhooks } as unknown as Record<ModuleName, Handler>;
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -58,7 +59,7 @@ export class Fixtures {
   static async create(): Promise<Fixtures> {
     const [admin, admin2] = await Promise.all([createStaff(['admin']), createStaff(['admin'])]);
     const fx = new Fixtures(admin, admin2, '');
-    const partner = await fx.ok('createPartner', { body: { name: 'Bench partner', scopes: ['catalog:read', 'orders:read', 'orders:write', 'shipments:write'] } }, 201);
+    const partner = await fx.ok('createPartner', { body: { name: 'Bench partner', scopes: ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'webhooks:manage', 'events:read'] } }, 201);
     return new Fixtures(admin, admin2, partner.id as string);
   }
 
@@ -157,6 +158,17 @@ export class Fixtures {
       if (Date.now() > until) throw new Error(`Content ${id} was not published`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+  /** Deletes the fixture partner's endpoints: the scenarios run many times, and a partner has at most 10. */
+  async noWebhooks(): Promise<void> {
+    const { items } = await this.ok('partnerListWebhooks', { query: { limit: '100' } }, 200);
+    for (const endpoint of items as Array<{ id: string }>) await this.ok('partnerDeleteWebhook', { params: { id: endpoint.id } }, 204);
+  }
+  /** A webhook endpoint of the fixture partner. */
+  async webhook(): Promise<string> {
+    await this.noWebhooks();
+    const created = await this.ok('partnerCreateWebhook', { body: { url: 'https://hooks.example.com/backoffice', eventTypes: ['order.paid'] } }, 201);
+    return created.webhook.id as string;
   }
   async role(): Promise<string> {
     const name = `r-${newId().toLowerCase().slice(-12)}`;
@@ -352,4 +364,28 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
     return { query: { limit: '10' }, status: 200 };
   },
   partnerGetContent: async (fx) => ({ params: { slug: (await fx.publishedContent()).slug }, status: 200 }),
+  // webhooks
+  partnerCreateWebhook: async (fx) => {
+    await fx.noWebhooks();
+    return { body: { url: 'https://hooks.example.com/orders', eventTypes: ['order.created', 'order.shipped'] }, status: 201 };
+  },
+  partnerListWebhooks: async (fx) => {
+    await fx.webhook();
+    return { query: { limit: '10' }, status: 200 };
+  },
+  partnerGetWebhook: async (fx) => ({ params: { id: await fx.webhook() }, status: 200 }),
+  partnerUpdateWebhook: async (fx) => ({ params: { id: await fx.webhook() }, body: { description: 'Production' }, headers: ifMatch(1), status: 200 }),
+  partnerDeleteWebhook: async (fx) => ({ params: { id: await fx.webhook() }, status: 204 }),
+  partnerRotateWebhookSecret: async (fx) => ({ params: { id: await fx.webhook() }, body: { overlapSeconds: 3600 }, status: 200 }),
+  partnerListWebhookDeliveries: async (fx) => ({ params: { id: await fx.webhook() }, query: { limit: '10' }, status: 200 }),
+  partnerReplayWebhook: async (fx) => ({ params: { id: await fx.webhook() }, body: { since: '2026-01-01T00:00:00.000Z' }, status: 202 }),
+  partnerListEvents: async () => ({ query: { limit: '10' }, status: 200 }),
+  listPartnerWebhooks: async (fx) => ({ params: { id: fx.partner }, query: { limit: '10' }, status: 200 }),
+  createPartnerWebhook: async (fx) => {
+    await fx.noWebhooks();
+    return { params: { id: fx.partner }, body: { url: 'https://hooks.example.com/admin', eventTypes: ['order.paid'] }, status: 201 };
+  },
+  updatePartnerWebhook: async (fx) => ({ params: { id: fx.partner, webhookId: await fx.webhook() }, body: { enabled: false }, headers: ifMatch(1), status: 200 }),
+  deletePartnerWebhook: async (fx) => ({ params: { id: fx.partner, webhookId: await fx.webhook() }, status: 204 }),
+  listPartnerWebhookDeliveries: async (fx) => ({ params: { id: fx.partner, webhookId: await fx.webhook() }, query: { limit: '10' }, status: 200 }),
 };

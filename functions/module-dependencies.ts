@@ -11,6 +11,8 @@ import type { ModuleName } from './shared/http/route';
  *   transaction (order update actions, history events).
  * - logistics → catalog: a shipment takes its units off the stock in that transaction.
  * - support → orders: a ticket checks its order and customer in its transaction.
+ * - webhooks → orders, catalog, content, logistics: a partner event carries the partner view of the
+ *   resource those modules define; webhooks → iam: events go to partners by their scopes.
  */
 export const MODULE_DEPENDENCIES: Readonly<Partial<Record<ModuleName, readonly ModuleName[]>>> = {
   catalog: ['approvals'],
@@ -20,4 +22,5 @@ export const MODULE_DEPENDENCIES: Readonly<Partial<Record<ModuleName, readonly M
   orders: ['catalog'],
   logistics: ['orders', 'catalog'],
   support: ['orders'],
+  webhooks: ['orders', 'catalog', 'content', 'logistics', 'iam'],
 };

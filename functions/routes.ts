@@ -10,10 +10,11 @@ import { iamRoutes } from './iam/routes';
 import { logisticsRoutes } from './logistics/routes';
 import { ordersRoutes } from './orders/routes';
 import { supportRoutes } from './support/routes';
+import { webhookRoutes } from './webhooks/routes';
 import type { RouteSpec } from './shared/http/route';
 
 /**
  * The route table: every route of both APIs. The CDK stack, the local gateway, the OpenAPI
  * document and the authorization tests all read it. Each module's Lambda imports only its slice.
  */
-export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes, ...supportRoutes, ...exportsRoutes, ...analyticsRoutes, ...contentRoutes];
+export const routes: readonly RouteSpec[] = [...docsRoutes, ...iamRoutes, ...catalogRoutes, ...auditRoutes, ...approvalRoutes, ...ordersRoutes, ...financeRoutes, ...logisticsRoutes, ...supportRoutes, ...exportsRoutes, ...analyticsRoutes, ...contentRoutes, ...webhookRoutes];

@@ -2,12 +2,14 @@ import { handler as metricsConsumer } from '../functions/analytics/consumer';
 import { handler as approvalStarter } from '../functions/approvals/starter';
 import { handler as auditConsumer } from '../functions/audit/consumer';
 import { handler as exportWorker } from '../functions/exports/worker';
+import { handler as partnerEventsConsumer } from '../functions/webhooks/consumer';
 import {
   APPROVAL_STARTER_CONSUMER,
   AUDIT_CONSUMER,
   EXPORT_WORKER_CONSUMER,
   EXPORT_WORKER_TIMEOUT_SECONDS,
   METRICS_CONSUMER,
+  PARTNER_EVENTS_CONSUMER,
   type StreamConsumerDefinition,
 } from '../functions/shared/schema/stream-consumers';
 import type { StreamConsumer, StreamHandler } from './stream-poller';
@@ -41,6 +43,7 @@ export async function localStreamConsumers(): Promise<StreamConsumer[]> {
     fromDefinition(APPROVAL_STARTER_CONSUMER, approvalStarter),
     fromDefinition(AUDIT_CONSUMER, auditConsumer),
     fromDefinition(METRICS_CONSUMER, metricsConsumer),
+    fromDefinition(PARTNER_EVENTS_CONSUMER, partnerEventsConsumer),
     { ...fromDefinition(EXPORT_WORKER_CONSUMER, exportWorker), timeoutMs: EXPORT_WORKER_TIMEOUT_SECONDS * 1000 },
     ...(recorder ? [streamRecorder(recorder)] : []),
   ];

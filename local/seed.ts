@@ -35,7 +35,7 @@ export const DEMO_STAFF: ReadonlyArray<{ email: string; name: string; roles: Bui
 export const DEMO_PARTNERS: ReadonlyArray<Pick<PartnerRecord, 'name' | 'rateLimit' | 'dailyQuota'> & { scopes: Scope[] }> = [
   {
     name: 'demo-shop',
-    scopes: ['catalog:read', 'orders:read', 'orders:write', 'content:read'],
+    scopes: ['catalog:read', 'orders:read', 'orders:write', 'content:read', 'webhooks:manage', 'events:read'],
     rateLimit: { requestsPerSecond: 20, burst: 40 },
     dailyQuota: 50_000,
   },

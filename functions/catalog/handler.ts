@@ -3,7 +3,7 @@ import { writeContextOf } from '../shared/http/context';
 import { createHttpHandler } from '../shared/http/app';
 import { updateProductOrRequestApproval } from './price-changes';
 import { catalogRoutes } from './routes';
-import { createProduct, deleteProduct, getProduct, listProducts, restoreProduct, toProduct } from './products';
+import { createProduct, deleteProduct, getProduct, listProducts, restoreProduct, toPartnerProduct, toProduct } from './products';
 import { listStockAdjustments } from './stock';
 import { adjustStockOrRequestApproval } from './write-offs';
 
@@ -46,9 +46,7 @@ export const handler = createHttpHandler(catalogRoutes, {
   }),
   partnerListProducts: async (req) => {
     const page = await listProducts({ ...req.query, status: 'active', includeDeleted: false }, 'partner.products');
-    const items = page.items.map(({ id, sku, name, description, price, onHand, reserved, available }) => ({
-      id, sku, name, ...(description === undefined ? {} : { description }), price, available: available ?? onHand - reserved,
-    }));
+    const items = page.items.map((record) => toPartnerProduct(toProduct(record)));
     return { status: 200, body: { items, nextCursor: page.nextCursor } };
   },
 });

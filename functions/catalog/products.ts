@@ -13,13 +13,19 @@ import {
   updateProductWithSku,
   type ProductRecord,
 } from './product-repository';
-import type { CreateProductInput, Product, ProductStatus, UpdateProductInput } from './schemas';
+import type { CreateProductInput, PartnerProduct, Product, ProductStatus, UpdateProductInput } from './schemas';
 
 /** Catalog use cases: the rules live here; the handler only wires HTTP, the repository only talks to DynamoDB. */
 
 export function toProduct(record: ProductRecord): Product {
   const { onHand, reserved, available, requestId: _r, sourceIp: _s, ...rest } = record;
   return { ...rest, stock: { onHand, reserved, available: available ?? onHand - reserved } };
+}
+
+/** What partners see of a product (the partner product list and the catalog events): no staff fields. */
+export function toPartnerProduct(product: Product): PartnerProduct {
+  const { id, sku, name, description, price, stock, version } = product;
+  return { id, sku, name, ...(description === undefined ? {} : { description }), price, available: stock.available, version };
 }
 
 const duplicateSku = (sku: string) => conflict(`A product with SKU ${sku} already exists`, 'duplicate-sku');

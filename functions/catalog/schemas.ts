@@ -72,7 +72,7 @@ export const Product = z.lazy(() =>
 /** What partners see: sellable products, without internal bookkeeping. */
 export const PartnerProduct = z.lazy(() =>
   z
-    .object({ id: Id, sku: z.string(), name: z.string(), description: z.optional(z.string()), price: Money, available: z.int() })
+    .object({ id: Id, sku: z.string(), name: z.string(), description: z.optional(z.string()), price: Money, available: z.int(), version: z.int() })
     .register(z.globalRegistry, { id: 'PartnerProduct' }),
 );
 
@@ -107,6 +107,7 @@ export const StockAdjustment = z.lazy(() =>
 );
 
 export type Product = z.infer<typeof Product>;
+export type PartnerProduct = z.infer<typeof PartnerProduct>;
 export type ProductStatus = z.infer<typeof ProductStatus>;
 export type StockAdjustment = z.infer<typeof StockAdjustment>;
 export type CreateProductInput = z.infer<typeof CreateProductBody>;

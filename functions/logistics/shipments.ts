@@ -109,6 +109,18 @@ export function toPartnerShipment(shipment: ShipmentRecord, events: TrackingEven
 }
 
 /**
+ * A shipment as the partner that placed its order sees it, with that partner (the partner events):
+ * the shipment with its events (one Query), then its order (one GetItem). None for a staff order.
+ */
+export async function partnerShipmentOf(shipmentId: string): Promise<{ partnerId: string; shipment: PartnerShipment } | undefined> {
+  const { shipment, events } = await findShipmentWithEvents(shipmentId);
+  if (!shipment) return undefined;
+  const order = await findOrder(shipment.orderId);
+  if (!order?.partnerId) return undefined;
+  return { partnerId: order.partnerId, shipment: toPartnerShipment(shipment, events) };
+}
+
+/**
  * The shipments of a partner's order: the order (one GetItem: its owner and the shipment it names),
  * then the shipment with its events (one Query of the shipment's partition). An order that is not the
  * partner's is 404; an order not shipped yet has none.

@@ -30,6 +30,8 @@ import { ModuleFunction, type ModuleLogLevel, type TableAccess } from './module-
  *   function of its own (lib/constructs/analytics.ts).
  * - exports: writes and reads export job items (PutItem, GetItem, Query of gsi1/gsi2); the worker that
  *   scans the entities runs in a function of its own (lib/constructs/exports.ts).
+ * - webhooks: a partner's webhook endpoints (conditional puts and updates), its event feed and
+ *   delivery log (Query), replays (conditional updates); reads partners to check scopes.
  */
 export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   docs: 'getItem',
@@ -44,6 +46,7 @@ export const MODULE_TABLE_ACCESS: Readonly<Record<ModuleName, TableAccess>> = {
   support: 'readWrite',
   content: 'readWrite',
   analytics: 'read',
+  webhooks: 'readWrite',
 };
 
 /**

@@ -67,7 +67,7 @@ describe('partner keys', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
   });
 
-  const demoScopes: Record<string, string[]> = { 'demo-shop': ['catalog:read', 'orders:read', 'orders:write', 'content:read'], 'demo-carrier': ['shipments:write'] };
+  const demoScopes: Record<string, string[]> = { 'demo-shop': ['catalog:read', 'orders:read', 'orders:write', 'content:read', 'webhooks:manage', 'events:read'], 'demo-carrier': ['shipments:write'] };
 
   it.each(partnerRoutes.flatMap((r) => Object.keys(demoScopes).map((name) => [routeKey(r), name, r] as const)))(
     '%s with the %s key',

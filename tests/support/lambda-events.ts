@@ -89,7 +89,7 @@ export function partnerEvent(
         integrationLatency: 0,
         partnerId: options.partnerId,
         keyId: 'test-key',
-        scopes: (options.scopes ?? ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read', 'tickets:write']).join(' '),
+        scopes: (options.scopes ?? ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read', 'tickets:write', 'webhooks:manage', 'events:read']).join(' '),
       },
       httpMethod: route.method,
       identity: { sourceIp: '203.0.113.9', userAgent: 'jest' } as APIGatewayProxyEvent['requestContext']['identity'],

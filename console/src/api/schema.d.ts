@@ -1320,6 +1320,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partners/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a partner’s webhook endpoints
+         * @description The partner’s endpoints, newest first, with why delivery disabled one. Paged: `limit` items per page; pass the `nextCursor` of an answer as `cursor` for the next page (a tampered cursor is 400). Needs the `partners:read` permission.
+         */
+        get: operations["listPartnerWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook endpoint for a partner
+         * @description As the partner would: the signing secret is in this answer only, to hand over to the partner. Needs the `partners:write` permission.
+         */
+        post: operations["createPartnerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partners/{id}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a partner’s webhook endpoint
+         * @description The endpoint receives nothing more. Needs the `partners:write` permission.
+         */
+        delete: operations["deletePartnerWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a partner’s webhook endpoint
+         * @description Changes the URL, event types, description or enabled flag (enabling clears why delivery disabled it). Needs the `partners:write` permission.
+         */
+        patch: operations["updatePartnerWebhook"];
+        trace?: never;
+    };
+    "/partners/{id}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a partner endpoint’s deliveries
+         * @description Deliveries of the last 30 days, newest first. Paged: `limit` items per page; pass the `nextCursor` of an answer as `cursor` for the next page (a tampered cursor is 400). Needs the `partners:read` permission.
+         */
+        get: operations["listPartnerWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1580,7 +1648,7 @@ export interface components {
         };
         CreatePartnerRequest: {
             name: string;
-            scopes: ("catalog:read" | "orders:read" | "orders:write" | "shipments:write" | "content:read" | "tickets:write")[];
+            scopes: ("catalog:read" | "orders:read" | "orders:write" | "shipments:write" | "content:read" | "tickets:write" | "webhooks:manage" | "events:read")[];
             /**
              * @default standard
              * @enum {string}
@@ -1593,6 +1661,17 @@ export interface components {
             };
             /** @description Overrides the tier’s daily quota */
             dailyQuota?: number;
+        };
+        CreatePartnerWebhookRequest: {
+            /**
+             * Format: uri
+             * @description https URL the events are POSTed to
+             */
+            url: string;
+            /** @description Event types the endpoint receives */
+            eventTypes: ("order.created" | "order.paid" | "order.fulfilling" | "order.shipped" | "order.delivered" | "order.completed" | "order.cancelled" | "order.refunded" | "shipment.tracking_updated" | "product.price_changed" | "product.availability_changed" | "content.published" | "content.unpublished")[];
+            description?: string;
+            enabled?: boolean;
         };
         CreatePaymentRequest: {
             amount: components["schemas"]["Money"];
@@ -1797,7 +1876,7 @@ export interface components {
         };
         IssuePartnerKeyRequest: {
             /** @description A subset of the partner’s scopes; all of them by default */
-            scopes?: ("catalog:read" | "orders:read" | "orders:write" | "shipments:write" | "content:read" | "tickets:write")[];
+            scopes?: ("catalog:read" | "orders:read" | "orders:write" | "shipments:write" | "content:read" | "tickets:write" | "webhooks:manage" | "events:read")[];
             /** Format: date-time */
             expiresAt?: string;
         };
@@ -2208,7 +2287,7 @@ export interface components {
         };
         UpdatePartnerRequest: {
             name?: string;
-            scopes?: ("catalog:read" | "orders:read" | "orders:write" | "shipments:write" | "content:read" | "tickets:write")[];
+            scopes?: ("catalog:read" | "orders:read" | "orders:write" | "shipments:write" | "content:read" | "tickets:write" | "webhooks:manage" | "events:read")[];
             /** @enum {string} */
             tier?: "standard" | "premium";
             rateLimit?: {
@@ -2218,6 +2297,17 @@ export interface components {
             dailyQuota?: number;
             /** @enum {string} */
             status?: "active" | "disabled";
+        };
+        UpdatePartnerWebhookRequest: {
+            /**
+             * Format: uri
+             * @description https URL the events are POSTed to
+             */
+            url?: string;
+            /** @description Event types the endpoint receives */
+            eventTypes?: ("order.created" | "order.paid" | "order.fulfilling" | "order.shipped" | "order.delivered" | "order.completed" | "order.cancelled" | "order.refunded" | "shipment.tracking_updated" | "product.price_changed" | "product.availability_changed" | "content.published" | "content.unpublished")[];
+            description?: string;
+            enabled?: boolean;
         };
         UpdateProductRequest: {
             sku?: string;
@@ -2235,6 +2325,55 @@ export interface components {
             /** Format: email */
             email?: string;
             name?: string;
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            description?: string;
+            eventTypes: string[];
+            enabled: boolean;
+            /** @description Why delivery disabled the endpoint (410 Gone, or failing for a whole retry window) */
+            disabledReason?: string;
+            /** Format: date-time */
+            disabledAt?: string;
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last success
+             */
+            failingSince?: string;
+            /**
+             * Format: date-time
+             * @description During a rotation: until when the old secret signs too
+             */
+            previousSecretExpiresAt?: string;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description staff:<id>, partner:<id> or system:<component> */
+            updatedBy: string;
+        };
+        WebhookDelivery: {
+            eventId: string;
+            type: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            /** Format: date-time */
+            lastAttemptAt?: string;
+            lastStatusCode?: number;
+            lastError?: string;
+            lastLatencyMs?: number;
+            /** Format: date-time */
+            nextAttemptAt?: string;
+        };
+        WebhookWithSecret: {
+            webhook: components["schemas"]["Webhook"];
+            /** @description The signing secret (`whsec_…`): shown only in this answer */
+            secret: string;
         };
     };
     responses: never;
@@ -9902,6 +10041,485 @@ export interface operations {
             };
             /** @description The `If-Match` version is stale: read the resource again */
             412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded: retry after `Retry-After` seconds when present */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartnerWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each offending field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission or scope (or the rule of the operation refuses them) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded: retry after `Retry-After` seconds when present */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPartnerWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description Invalid input: `errors` names each offending field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission or scope (or the rule of the operation refuses them) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The current state forbids the command, a unique value is taken, or a concurrent change won */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded: retry after `Retry-After` seconds when present */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePartnerWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version you read, as its `ETag` (`"3"`): the command is refused with 412 when the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `errors` names each offending field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission or scope (or the rule of the operation refuses them) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` version is stale: read the resource again */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded: retry after `Retry-After` seconds when present */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePartnerWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version you read, as its `ETag` (`"3"`): the command is refused with 412 when the resource changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePartnerWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Invalid input: `errors` names each offending field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission or scope (or the rule of the operation refuses them) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The current state forbids the command, a unique value is taken, or a concurrent change won */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `If-Match` version is stale: read the resource again */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded: retry after `Retry-After` seconds when present */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPartnerWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: `errors` names each offending field */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission or scope (or the rule of the operation refuses them) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;

@@ -40,7 +40,7 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Scopes a partner API key can carry (docs/architecture.md#modules, partner API). */
-export const SCOPES = ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read', 'tickets:write'] as const;
+export const SCOPES = ['catalog:read', 'orders:read', 'orders:write', 'shipments:write', 'content:read', 'tickets:write', 'webhooks:manage', 'events:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const BUILT_IN_ROLES = {

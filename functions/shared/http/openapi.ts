@@ -49,6 +49,7 @@ const TAGS: Record<ModuleName, string> = {
   exports: 'Exports of the data as CSV, JSON Lines or Parquet',
   analytics: 'Daily business metrics',
   content: 'Content pieces, their versions and publishing',
+  webhooks: 'Partner events: webhook endpoints, deliveries and the event feed',
 };
 
 const API_INFO: Record<ApiName, { title: string; description: string; server: string }> = {
@@ -139,7 +140,23 @@ function accessSentence(route: RouteSpec): string {
  * 3.1's dialect; schemas registered with an id become shared components, and so does every request
  * body (named after the operation unless it has an id of its own).
  */
-export function buildOpenApi(allRoutes: readonly RouteSpec[], api: ApiName, version: string): JsonSchema {
+/** One event type a partner API documents under `webhooks` (OpenAPI 3.1): what is POSTed to its endpoints. */
+export interface WebhookSpec {
+  name: string;
+  description: string;
+  /** Who receives it, in words. */
+  audience: string;
+  /** The resource in the envelope's `data`. */
+  data: z.ZodMiniType;
+}
+
+const WEBHOOK_HEADERS = [
+  ['webhook-id', 'The event id (`msg_…`): the same on every retry and replay, and in the event feed; deduplicate on it'],
+  ['webhook-timestamp', 'Unix seconds of this attempt; refuse one far from your clock (replay protection)'],
+  ['webhook-signature', 'Space-separated `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, one per valid secret (two during a rotation)'],
+] as const;
+
+export function buildOpenApi(allRoutes: readonly RouteSpec[], api: ApiName, version: string, webhookSpecs: readonly WebhookSpec[] = []): JsonSchema {
   const routes = allRoutes.filter((route) => route.api === api);
   const schemas: Record<string, JsonSchema> = {};
   const headers: Record<string, JsonSchema> = {};
@@ -274,6 +291,33 @@ export function buildOpenApi(allRoutes: readonly RouteSpec[], api: ApiName, vers
     };
   }
 
+  const webhooks: Record<string, unknown> = {};
+  for (const spec of webhookSpecs) {
+    webhooks[spec.name] = {
+      post: {
+        operationId: spec.name.replace(/[._](\w)/g, (_m, c: string) => c.toUpperCase()),
+        summary: spec.name,
+        description: `${spec.description} Sent to ${spec.audience}, to each endpoint subscribed to \`${spec.name}\` (Standard Webhooks signatures), and listed in the event feed (\`GET /events\`).`,
+        parameters: WEBHOOK_HEADERS.map(([name, description]) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } })),
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['type', 'timestamp', 'data'],
+                properties: { type: { const: spec.name }, timestamp: { type: 'string', format: 'date-time' }, data: convert(spec.data, 'output') },
+              },
+            },
+          },
+        },
+        responses: {
+          '2XX': { description: 'Received. 410 disables the endpoint; any other answer, or none within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)' },
+        },
+      },
+    };
+  }
+
   const info = API_INFO[api];
   return {
     openapi: '3.1.0',
@@ -293,6 +337,7 @@ export function buildOpenApi(allRoutes: readonly RouteSpec[], api: ApiName, vers
     tags: [...usedTags].sort().map((name) => ({ name, description: TAGS[name] })),
     security: api === 'admin' ? [{ staffJwt: [] }] : [{ partnerApiKey: [] }],
     paths,
+    ...(webhookSpecs.length ? { webhooks } : {}),
     components: {
       schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
       headers,

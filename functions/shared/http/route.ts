@@ -19,6 +19,7 @@ export const MODULES = [
   'exports',
   'analytics',
   'content',
+  'webhooks',
 ] as const;
 export type ModuleName = (typeof MODULES)[number];
 

@@ -129,3 +129,21 @@ export const METRICS_CONSUMER: StreamConsumerDefinition = {
   entityTypes: ['order', 'payment', 'refund', 'approval', 'ticket'],
   eventNames: ['INSERT', 'MODIFY'],
 };
+
+/**
+ * The partner events consumer (functions/webhooks/consumer.ts, docs/modules/webhooks.md): inserts and
+ * updates of the entity types whose changes make a partner event (functions/webhooks/events.ts
+ * EVENT_SOURCE_TYPES, kept equal by a unit test). In order, one batch per shard at a time, so one
+ * resource's events reach a partner's feed in the order of its changes. An event's key is derived from
+ * the stream record, so retries and replays write nothing twice.
+ */
+export const PARTNER_EVENTS_CONSUMER: StreamConsumerDefinition = {
+  name: 'partner-events',
+  batchSize: 50,
+  retryAttempts: 10,
+  bisectOnError: true,
+  maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
+  excludeEntityTypes: [],
+  entityTypes: ['order', 'product', 'content', 'shipment'],
+  eventNames: ['INSERT', 'MODIFY'],
+};

@@ -10,6 +10,8 @@ const SCOPES: Record<PartnerScope, true> = {
   'shipments:write': true,
   'content:read': true,
   'tickets:write': true,
+  'webhooks:manage': true,
+  'events:read': true,
 };
 
 /** Scope choices for a CheckboxGroupInput: the scope itself is the label (it is what partners read in their docs). */
