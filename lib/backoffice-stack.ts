@@ -17,6 +17,7 @@ import { Monitoring } from './constructs/monitoring';
 import { BackofficeModules } from './constructs/modules';
 import { IdentitySync } from './constructs/identity-sync';
 import { PartnerApi, type PartnerTier } from './constructs/partner-api';
+import { PartnerEvents } from './constructs/partner-events';
 import { slaHours } from '../functions/support/lifecycle';
 
 /** Deployment settings of the Backoffice stack (read from cdk.json context by bin/backoffice.ts). */
@@ -109,6 +110,7 @@ export class BackofficeStack extends Stack {
   public readonly audit: AuditLog;
   public readonly approvals: ApprovalWorkflow;
   public readonly metrics: DailyMetrics;
+  public readonly partnerEvents: PartnerEvents;
   public readonly exports: DataExports;
 
   constructor(scope: Construct, id: string, props: BackofficeStackProps = {}) {
@@ -152,6 +154,15 @@ export class BackofficeStack extends Stack {
       ...logRetention,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
+
+    // Partner events (docs/modules/webhooks.md): a stream consumer writes feeds and deliveries, a queue-fed worker posts the webhooks.
+    this.partnerEvents = new PartnerEvents(this, 'PartnerEvents', {
+      table: this.data.table,
+      ...logRetention,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+    });
+    // The webhooks module replays deliveries: it queues them too.
+    this.partnerEvents.grantQueueSend(this.modules.functions.webhooks);
 
     // Commands that need an approval write it (202); its workflow starts from the stream (docs/architecture.md#approvals).
     this.approvals = new ApprovalWorkflow(this, 'Approvals', {
@@ -245,6 +256,13 @@ export class BackofficeStack extends Stack {
       function: this.metrics.consumerFunction,
       deadLetterQueue: this.metrics.deadLetterQueue,
     });
+    this.monitoring.addStreamConsumer('partner-events-consumer', {
+      function: this.partnerEvents.consumerFunction,
+      deadLetterQueue: this.partnerEvents.deadLetterQueue,
+    });
+    // The delivery worker is fed by its queue, not the stream: function alarms, and the depth of the queue's dead-letter queue.
+    this.monitoring.addFunction('webhook-delivery-worker', this.partnerEvents.deliveryWorker);
+    this.monitoring.addDeadLetterQueue('webhook-delivery', this.partnerEvents.deliveryDeadLetterQueue);
     this.monitoring.addFunction('approvals-workflow', this.approvals.workflowFunction, 'workflow');
     this.monitoring.addStateMachine('approvals', this.approvals.stateMachine);
 
@@ -276,6 +294,10 @@ export class BackofficeStack extends Stack {
     new CfnOutput(this, 'MetricsDeadLetterQueueUrl', {
       value: this.metrics.deadLetterQueue.queueUrl,
       description: 'Stream batches the daily metrics consumer could not count (shard and sequence range)',
+    });
+    new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
+      value: this.partnerEvents.deliveryDeadLetterQueue.queueUrl,
+      description: 'Webhook delivery messages the worker kept failing on (each names an endpoint and an event; the delivery item holds its state)',
     });
     new CfnOutput(this, 'ApprovalsStateMachineArn', { value: this.approvals.stateMachine.stateMachineArn, description: 'Approval workflow (Standard)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn, description: 'Every alarm notifies this topic' });

@@ -46,9 +46,9 @@ function actionsOf(fn: ModuleFunction): string[] {
 
 const tableArn = () => ({ 'Fn::GetAtt': [logicalIdOf(synth.stack.data.table), 'Arn'] });
 
-test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync, metrics, approval starter, export worker) and the approvals workflow', () => {
+test('one function per module of MODULES, plus the partner authorizer, the stream consumers (audit, directory sync, usage-plan sync, metrics, approval starter, export worker, partner events), the webhook delivery worker and the approvals workflow', () => {
   const own = Object.keys(resourcesOf(synth.template, 'AWS::Lambda::Function')).filter((id) => !isCdkDeploymentFunction(id));
-  expect(own).toHaveLength(MODULES.length + 8);
+  expect(own).toHaveLength(MODULES.length + 10);
 });
 
 test("besides them, only CDK's BucketDeployment function (one for both console deployments)", () => {
@@ -194,6 +194,7 @@ describe('least privilege on the table', () => {
       analytics: 'read',
       support: 'readWrite',
       content: 'readWrite',
+      webhooks: 'readWrite',
     });
   });
 

@@ -44,13 +44,15 @@ function functionIds(): string[] {
   return Object.keys(resourcesOf(synth.template, 'AWS::Lambda::Function')).filter((id) => !isCdkDeploymentFunction(id));
 }
 
-/** Event source mappings: the function they invoke and their on-failure queue. */
+/** Stream event source mappings (not the SQS ones: they have no stream position): the function they invoke and their on-failure queue. */
 function streamMappings(): Array<{ functionId: string; dlqId?: string }> {
-  return Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).map((r) => {
-    const props = r.Properties as { FunctionName: { Ref: string }; DestinationConfig?: { OnFailure?: { Destination?: { 'Fn::GetAtt': [string, string] } } } };
-    const dlq = props.DestinationConfig?.OnFailure?.Destination?.['Fn::GetAtt']?.[0];
-    return { functionId: props.FunctionName.Ref, ...(dlq ? { dlqId: dlq } : {}) };
-  });
+  return Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping'))
+    .filter((r) => r.Properties.StartingPosition !== undefined)
+    .map((r) => {
+      const props = r.Properties as { FunctionName: { Ref: string }; DestinationConfig?: { OnFailure?: { Destination?: { 'Fn::GetAtt': [string, string] } } } };
+      const dlq = props.DestinationConfig?.OnFailure?.Destination?.['Fn::GetAtt']?.[0];
+      return { functionId: props.FunctionName.Ref, ...(dlq ? { dlqId: dlq } : {}) };
+    });
 }
 
 /** The dashboard body with every token replaced by a placeholder, parsed. */
@@ -119,6 +121,7 @@ describe('alarms', () => {
       1 * new Set(mappings.map((m) => m.functionId)).size + // every stream consumer: iterator age
       1 * new Set(mappings.flatMap((m) => (m.dlqId ? [m.dlqId] : []))).size + // every on-failure queue: depth
       1 + // the daily export schedule's dead-letter queue: depth
+      1 + // the webhook delivery queue's dead-letter queue: depth
       2 * Object.keys(resourcesOf(synth.template, 'AWS::StepFunctions::StateMachine')).length + // failed, timed out
       1 * Object.keys(resourcesOf(synth.template, 'AWS::DynamoDB::Table')).length; // throttle events
     expect(alarms()).toHaveLength(expected);
@@ -232,13 +235,15 @@ describe('dashboard', () => {
     ]);
     const titles = widgets.filter((w) => w.type === 'metric').map((w) => String(w.properties.title));
     for (const api of ['admin', 'partner']) expect(titles).toEqual(expect.arrayContaining([`${api}: requests, 4xx, 5xx`, `${api}: latency (ms)`]));
-    const consumers = ['audit-consumer', 'directory-sync', 'usage-plan-sync', 'approval-starter', 'export-worker', 'metrics-consumer'];
-    const functionNames = [...Object.keys(synth.stack.modules.functions), 'partner-authorizer', ...consumers, 'approvals-workflow'];
+    const consumers = ['audit-consumer', 'directory-sync', 'usage-plan-sync', 'approval-starter', 'export-worker', 'metrics-consumer', 'partner-events-consumer'];
+    const functionNames = [...Object.keys(synth.stack.modules.functions), 'partner-authorizer', ...consumers, 'webhook-delivery-worker', 'approvals-workflow'];
     for (const name of functionNames) expect(titles).toEqual(expect.arrayContaining([`${name}: errors and throttles`, `${name}: duration (ms)`]));
     expect(titles).toEqual(expect.arrayContaining(['Backoffice: throttle events', 'AuditLog: throttle events']));
     for (const name of consumers) expect(titles).toEqual(expect.arrayContaining([`${name}: iterator age (ms)`, `${name}: dead-letter messages`]));
-    expect(titles).toEqual(expect.arrayContaining(['approvals: executions failed / timed out', 'export-schedule: dead-letter messages']));
-    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 * consumers.length + 2 + 1 + 1);
+    expect(titles).toEqual(
+      expect.arrayContaining(['approvals: executions failed / timed out', 'export-schedule: dead-letter messages', 'webhook-delivery: dead-letter messages']),
+    );
+    expect(titles).toHaveLength(2 * 2 + 2 * functionNames.length + 2 * consumers.length + 2 + 1 + 1 + 1);
   });
 
   test('graphs the HTTP API and REST API metrics under their own names', () => {
