@@ -40,7 +40,9 @@ async function eventually(read: () => Promise<ApiReply>, check: (reply: ApiReply
 
 test('an analyst exports Parquet and downloads it', async () => {
   // At least one order to export: the demo partner orders a seeded product for a demo customer.
-  const product = (await as(ADMIN, 'GET', '/products?status=active&limit=1')).body.items[0];
+  // One with stock: the tests beside this one sell from the same seeded catalogue.
+  const products = (await as(ADMIN, 'GET', '/products?status=active&limit=100')).body.items as Array<{ id: string; stock: { available: number } }>;
+  const product = products.find((candidate) => candidate.stock.available > 5)!;
   const order = await api('POST', '/partner/v1/orders', {
     apiKey: partnerKey('demo-shop'),
     body: { customerId: DEMO_CUSTOMER, lines: [{ productId: product.id, quantity: 1 }] },
