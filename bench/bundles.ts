@@ -31,6 +31,8 @@ export const EXTRA_FUNCTIONS: ReadonlyArray<{ name: string; entry: string; memor
   { name: 'metrics-consumer', entry: 'functions/analytics/consumer.ts', memoryMb: 512 },
   { name: 'export-worker', entry: 'functions/exports/worker.ts', memoryMb: 1024 },
   { name: 'approval-starter', entry: 'functions/approvals/starter.ts', memoryMb: 256 },
+  { name: 'partner-events-consumer', entry: 'functions/webhooks/consumer.ts', memoryMb: 512 },
+  { name: 'webhook-delivery-worker', entry: 'functions/webhooks/delivery-worker.ts', memoryMb: 512 },
 ];
 
 export interface BundleResult {

@@ -24,6 +24,7 @@ const ROUTE_ROUNDS = Number(process.env.BENCH_ROUTE_ROUNDS ?? 3);
 const STREAM_BATCHES = Number(process.env.BENCH_STREAM_BATCHES ?? 10);
 /** Orders exported per format (issue 7 asks for 200,000; lower it for a quick run). */
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 200_000);
+const WEBHOOK_ORDERS = Number(process.env.BENCH_WEBHOOK_ORDERS ?? 300);
 const BUNDLE_LIMIT_KB = 400;
 const BUNDLE_LIMIT = BUNDLE_LIMIT_KB * 1024;
 const MODULE_MEMORY_MB = 1024; // lib/constructs/module-function.ts default; modules do not override it
@@ -192,6 +193,7 @@ type Results = {
   stream: Awaited<ReturnType<typeof import('./stream').measureAuditConsumer>>;
   exports: Awaited<ReturnType<typeof import('./exports').measureExports>>;
   console: Awaited<ReturnType<typeof import('./console').measureConsole>>;
+  webhooks: Awaited<ReturnType<typeof import('./webhooks').measureWebhookDelivery>>;
   prices: typeof PRICES;
 };
 
@@ -223,6 +225,7 @@ function report(r: Results): string {
     `| commands: one DynamoDB request each beyond the authorization read | ${commands.length - overCommands.length} of ${commands.length}; ${overCommands.length} read first what the write depends on: ${overCommands.map((x) => x.operationId).join(', ')} | ${yes(overCommands.length === 0)} |`,
     `| every route at its access pattern's minimum (bench/route-budgets.ts) | ${atMin} of ${r.routes.length}; above: ${r.routes.filter((x) => !x.atMinimum).map((x) => x.operationId).join(', ') || 'none'} | ${yes(atMin === r.routes.length)} |`,
     `| admin console: initial JavaScript ≤ ${r.console.limitKb} KB gzipped, every screen loaded on demand | ${r.console.javascript.initialGzipKb} KB in ${r.console.javascript.initial.length} file(s); ${r.console.javascript.lazyChunks} chunks (${r.console.javascript.lazyGzipKb} KB) on demand | ${yes(r.console.withinLimit)} |`,
+    `| partner events: deliveries per second and write → delivery latency on the local runtime, beside the audit consumer | ${r.webhooks.deliveriesPerSecond} events/s; p50 ${r.webhooks.latencyP50Ms} ms, p99 ${r.webhooks.latencyP99Ms} ms; audit consumer ${r.stream.consumerRecordsPerSecond} records/s | reported |`,
     `| admin console: navigation → first list rendered (Chromium, local runtime), beside an empty page | ${r.console.firstList.firstListP50Ms} ms p50 (p90 ${r.console.firstList.firstListP90Ms} ms); empty page ${r.console.firstList.emptyPageP50Ms} ms; ratio ${r.console.firstList.ratio} | reported |`,
     `| export memory bounded: RSS growth during an export of ${r.exports.rows.toLocaleString('en')} orders ≤ 256 MB in every format | ${r.exports.formats.map((f) => `${f.format} ${f.rssGrowthMb} MB`).join(', ')} (rows/s: ${r.exports.formats.map((f) => `${f.format} ${f.rowsPerSecond}`).join(', ')}) | ${yes(r.exports.formats.every((f) => f.rssGrowthMb <= 256))} |`,
     '',
@@ -266,6 +269,18 @@ function report(r: Results): string {
     '| operation | handler p50 | handler p99 | raw SDK p50 | raw SDK p99 | p50 ratio | p99 ratio |',
     '|---|---:|---:|---:|---:|---:|---:|',
     ...Object.values(r.latency).map((l) => `| ${l.label} | ${l.handlerP50Ms} ms | ${l.handlerP99Ms} ms | ${l.rawP50Ms} ms | ${l.rawP99Ms} ms | ${l.p50Ratio} | ${l.p99Ratio} |`),
+    '',
+    '## Partner events',
+    '',
+    `The local runtime (\`npm start\` in a process of its own) with a receiver on 127.0.0.1 subscribed to \`order.created\`; ${r.webhooks.orders} orders placed through the partner API, 16 at a time. Latency = from an order's 201 to its event reaching the receiver (stream poller, partner events consumer, durable local queue, delivery worker, signing). Beside it, the audit consumer's rate measured in this run on synthetic batches.`,
+    '',
+    '| what | measured |',
+    '|---|---|',
+    `| orders written per second (HTTP, concurrency 16) | ${r.webhooks.writesPerSecond} |`,
+    `| events delivered per second | ${r.webhooks.deliveriesPerSecond} (${r.webhooks.delivered} of ${r.webhooks.orders}) |`,
+    `| write → delivery latency | p50 ${r.webhooks.latencyP50Ms} ms, p99 ${r.webhooks.latencyP99Ms} ms |`,
+    `| backlog drained after the last write | ${r.webhooks.drainAfterLastWriteMs} ms |`,
+    `| audit consumer (same run) | ${r.stream.consumerRecordsPerSecond} records/s |`,
     '',
     '## Admin console',
     '',
@@ -334,6 +349,8 @@ async function main() {
     await sfn.dispose();
     await env.stop();
   }
+  console.log(`Measuring webhook delivery of ${WEBHOOK_ORDERS} orders on the local runtime…`);
+  const webhooks = await (await import('./webhooks')).measureWebhookDelivery(WEBHOOK_ORDERS);
   const results: Results = {
     generatedAt: new Date().toISOString(),
     node: process.versions.node,
@@ -344,6 +361,7 @@ async function main() {
     stream,
     exports: exportsResult,
     console: consoleResult,
+    webhooks,
     prices: PRICES,
   };
   writeFileSync(join(HERE, 'results.json'), JSON.stringify(results, null, 2) + '\n');
