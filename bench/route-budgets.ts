@@ -163,6 +163,7 @@ export const ROUTE_BUDGETS: Readonly<Record<string, RouteBudget>> = {
   partnerReplayWebhook: same(['GetItem', 'Query'], 'The endpoint is read (owner, enabled); the failed deliveries since the time are one Query page, each reopened by a conditional update (none in this scenario).'),
   partnerListEvents: same(['Query'], 'The feed is the partner’s partition sorted by event: one Query after the cursor.'),
   listPartnerWebhooks: same(['Query'], 'One Query page of the partner’s endpoint index.'),
+  getPartnerWebhook: same(['GetItem'], 'An endpoint is one item.'),
   createPartnerWebhook: same(['GetItem', 'Query', 'PutItem'], 'As partnerCreateWebhook.'),
   updatePartnerWebhook: same(['UpdateItem'], 'As partnerUpdateWebhook.'),
   deletePartnerWebhook: same(['UpdateItem'], 'As partnerDeleteWebhook.'),

@@ -381,6 +381,7 @@ export const SCENARIOS: Record<string, (fx: Fixtures) => Promise<Prepared>> = {
   partnerReplayWebhook: async (fx) => ({ params: { id: await fx.webhook() }, body: { since: '2026-01-01T00:00:00.000Z' }, status: 202 }),
   partnerListEvents: async () => ({ query: { limit: '10' }, status: 200 }),
   listPartnerWebhooks: async (fx) => ({ params: { id: fx.partner }, query: { limit: '10' }, status: 200 }),
+  getPartnerWebhook: async (fx) => ({ params: { id: fx.partner, webhookId: await fx.webhook() }, status: 200 }),
   createPartnerWebhook: async (fx) => {
     await fx.noWebhooks();
     return { params: { id: fx.partner }, body: { url: 'https://hooks.example.com/admin', eventTypes: ['order.paid'] }, status: 201 };

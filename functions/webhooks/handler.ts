@@ -31,6 +31,7 @@ export const handler = createHttpHandler(webhookRoutes, {
   partnerReplayWebhook: async (req) => ({ status: 202, body: await replay(partnerOf(req.principal), req.params.id, req.body) }),
   partnerListEvents: async (req) => ({ status: 200, body: await listEvents(partnerOf(req.principal), req.query.after, req.query.limit) }),
   listPartnerWebhooks: async (req) => ({ status: 200, body: await listWebhooks(req.params.id, req.query.limit, req.query.cursor) }),
+  getPartnerWebhook: async (req) => ({ status: 200, body: await getWebhook(req.params.id, req.params.webhookId) }),
   createPartnerWebhook: async (req) => {
     const created = await createWebhook(req.params.id, req.body, writeContextOf(req));
     return { status: 201, body: created, headers: { location: `/admin/v1/partners/${req.params.id}/webhooks/${created.webhook.id}` } };

@@ -260,6 +260,20 @@ test('a receiver that is down gets its events on the retry schedule; 410 disable
   expect(disabled.disabledReason).toMatch(/410/);
 });
 
+test('a slow endpoint does not hold up another’s delivery of the same event', async () => {
+  const partner = await newPartner(['orders:read', 'orders:write', 'webhooks:manage']);
+  const slow = await receiver();
+  slow.delayMs = 8_000;
+  const fast = await receiver();
+  await webhook(slow.url, ['order.created'], partner.auth);
+  const { secret } = await webhook(fast.url, ['order.created'], partner.auth);
+  const order = await placeOrder(partner.auth);
+  const placedAt = Date.now();
+  await eventually('the fast delivery', () => (fast.verified(secret).some((event) => event.data.id === order.id) ? true : undefined));
+  // The fast one arrived while the slow one was still waiting for its answer.
+  expect(Date.now() - placedAt).toBeLessThan(slow.delayMs);
+});
+
 test('a signing secret rotated: both signatures during the overlap', async () => {
   const hooks = await receiver();
   const { id, secret: oldSecret } = await webhook(hooks.url, ['order.created']);
