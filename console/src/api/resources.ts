@@ -176,6 +176,23 @@ export function resourceApis(api: AdminClient): Record<string, ResourceApi> {
     'partner-keys': {
       list: async (query, filter) => rows(await unwrap(api.GET('/partners/{id}/keys', { params: { path: { id: need(filter, 'partnerId') }, query } }))),
     },
+    // Read-only here: the screens change an endpoint with their own command (enable/disable with If-Match).
+    'partner-webhooks': {
+      list: async (query, filter) => {
+        const partnerId = need(filter, 'partnerId');
+        const page = rows(await unwrap(api.GET('/partners/{id}/webhooks', { params: { path: { id: partnerId }, query } })));
+        // Endpoints do not name their partner; the commands of a row need it.
+        return { items: page.items.map((item) => ({ ...item, partnerId })), nextCursor: page.nextCursor };
+      },
+    },
+    'webhook-deliveries': {
+      list: async (query, filter) => {
+        const page = await unwrap(
+          api.GET('/partners/{id}/webhooks/{webhookId}/deliveries', { params: { path: { id: need(filter, 'partnerId'), webhookId: need(filter, 'webhookId') }, query } }),
+        );
+        return { items: page.items.map((delivery) => withId(delivery, delivery.eventId)), nextCursor: page.nextCursor };
+      },
+    },
     staff: {
       writable: ['email', 'name', 'roles'],
       list: async (query) => rows(await unwrap(api.GET('/staff', { params: { query } }))),

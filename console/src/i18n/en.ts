@@ -468,6 +468,49 @@ export const en = {
         done: 'I have copied it',
       },
     },
+    // ── partner-webhooks ──
+    'partner-webhooks': {
+      name: 'Webhook endpoint |||| Webhook endpoints',
+      fields: {
+        url: 'URL',
+        eventTypes: 'Event types',
+        enabled: 'Status',
+        failingSince: 'Failing since',
+        actions: 'Actions',
+      },
+      status: { enabled: 'Enabled', disabled: 'Disabled' },
+      disabled_since: 'Since %{date}',
+      actions: {
+        deliveries: 'Deliveries',
+        enable: 'Enable',
+        disable: 'Disable',
+        enable_named: 'Enable %{url}',
+        disable_named: 'Disable %{url}',
+      },
+      deliveries_of: 'Deliveries to %{url}',
+      enable_hint: 'Events are delivered to %{url} again from now on, and the reason it was disabled is cleared. Events that happened while it was disabled are not sent to it.',
+      disable_hint: 'Nothing more is delivered to %{url} until it is enabled again; events that happen meanwhile are not sent to it.',
+      enabled_done: 'Endpoint enabled',
+      disabled_done: 'Endpoint disabled',
+      empty: 'No webhook endpoints (partners create their own through the partner API)',
+    },
+    // ── webhook-deliveries ──
+    'webhook-deliveries': {
+      name: 'Delivery |||| Deliveries',
+      fields: {
+        eventId: 'Event',
+        type: 'Type',
+        at: 'Time',
+        status: 'Status',
+        attempts: 'Attempts',
+        lastResult: 'Last answer or error',
+        lastLatencyMs: 'Latency',
+        nextAttemptAt: 'Next attempt',
+      },
+      status: { pending: 'Pending', succeeded: 'Delivered', failed: 'Failed' },
+      latest: 'The %{smart_count} latest deliveries of the last 30 days, newest first.',
+      empty: 'No deliveries in the last 30 days',
+    },
     // ── staff ──
     'staff': {
       name: 'Staff member |||| Staff',

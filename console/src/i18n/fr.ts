@@ -466,6 +466,49 @@ export const fr: Messages = {
         done: 'Je l’ai copiée',
       },
     },
+    // ── partner-webhooks ──
+    'partner-webhooks': {
+      name: 'Point de terminaison webhook |||| Points de terminaison webhook',
+      fields: {
+        url: 'URL',
+        eventTypes: 'Types d’événements',
+        enabled: 'Statut',
+        failingSince: 'En échec depuis',
+        actions: 'Actions',
+      },
+      status: { enabled: 'Activé', disabled: 'Désactivé' },
+      disabled_since: 'Depuis le %{date}',
+      actions: {
+        deliveries: 'Livraisons',
+        enable: 'Activer',
+        disable: 'Désactiver',
+        enable_named: 'Activer %{url}',
+        disable_named: 'Désactiver %{url}',
+      },
+      deliveries_of: 'Livraisons vers %{url}',
+      enable_hint: 'Les événements sont de nouveau livrés à %{url} à partir de maintenant, et la raison de sa désactivation est effacée. Les événements survenus pendant la désactivation ne lui sont pas envoyés.',
+      disable_hint: 'Plus rien n’est livré à %{url} jusqu’à sa réactivation ; les événements survenus entre-temps ne lui sont pas envoyés.',
+      enabled_done: 'Point de terminaison activé',
+      disabled_done: 'Point de terminaison désactivé',
+      empty: 'Aucun point de terminaison webhook (les partenaires créent les leurs via l’API partenaire)',
+    },
+    // ── webhook-deliveries ──
+    'webhook-deliveries': {
+      name: 'Livraison |||| Livraisons',
+      fields: {
+        eventId: 'Événement',
+        type: 'Type',
+        at: 'Date',
+        status: 'Statut',
+        attempts: 'Tentatives',
+        lastResult: 'Dernière réponse ou erreur',
+        lastLatencyMs: 'Latence',
+        nextAttemptAt: 'Prochaine tentative',
+      },
+      status: { pending: 'En attente', succeeded: 'Livrée', failed: 'Échouée' },
+      latest: 'Les %{smart_count} dernières livraisons des 30 derniers jours, les plus récentes d’abord.',
+      empty: 'Aucune livraison ces 30 derniers jours',
+    },
     // ── staff ──
     'staff': {
       name: 'Membre du personnel |||| Personnel',

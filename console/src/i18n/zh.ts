@@ -466,6 +466,49 @@ export const zh: Messages = {
         done: '我已复制',
       },
     },
+    // ── partner-webhooks ──
+    'partner-webhooks': {
+      name: 'Webhook 端点',
+      fields: {
+        url: 'URL',
+        eventTypes: '事件类型',
+        enabled: '状态',
+        failingSince: '失败开始时间',
+        actions: '操作',
+      },
+      status: { enabled: '已启用', disabled: '已停用' },
+      disabled_since: '自 %{date} 起',
+      actions: {
+        deliveries: '投递记录',
+        enable: '启用',
+        disable: '停用',
+        enable_named: '启用 %{url}',
+        disable_named: '停用 %{url}',
+      },
+      deliveries_of: '投递到 %{url} 的记录',
+      enable_hint: '从现在起将重新向 %{url} 投递事件，并清除其停用原因。停用期间发生的事件不会发送给它。',
+      disable_hint: '在重新启用之前，不再向 %{url} 投递任何内容；期间发生的事件不会发送给它。',
+      enabled_done: '端点已启用',
+      disabled_done: '端点已停用',
+      empty: '暂无 webhook 端点（合作伙伴通过合作伙伴 API 自行创建）',
+    },
+    // ── webhook-deliveries ──
+    'webhook-deliveries': {
+      name: '投递记录',
+      fields: {
+        eventId: '事件',
+        type: '类型',
+        at: '时间',
+        status: '状态',
+        attempts: '尝试次数',
+        lastResult: '最近一次响应或错误',
+        lastLatencyMs: '延迟',
+        nextAttemptAt: '下次尝试',
+      },
+      status: { pending: '待投递', succeeded: '已送达', failed: '失败' },
+      latest: '最近 30 天内最新的 %{smart_count} 条投递记录，按时间倒序排列。',
+      empty: '最近 30 天内没有投递记录',
+    },
     // ── staff ──
     'staff': {
       name: '员工',

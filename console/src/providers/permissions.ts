@@ -84,6 +84,8 @@ export const ACCESS: Record<string, Record<string, Permission>> = {
   'content-versions': { list: 'content:read' },
   partners: { ...crud('partners:read', 'partners:write'), keys: 'partners:write' },
   'partner-keys': { list: 'partners:read', create: 'partners:write', delete: 'partners:write' },
+  'partner-webhooks': { list: 'partners:read', edit: 'partners:write' },
+  'webhook-deliveries': { list: 'partners:read' },
   staff: { ...crud('staff:read', 'staff:write'), disable: 'staff:write' },
   roles: crud('roles:read', 'roles:write'),
   audit: { list: 'audit:read', show: 'audit:read', verify: 'audit:read' },

@@ -15,7 +15,7 @@ import { staff } from './staff';
 import { tickets } from './tickets';
 
 /** Records that live under another (a product's stock adjustments…): no screens of their own, shown by their parent. */
-const nested: ResourceProps[] = ['stock-adjustments', 'ticket-comments', 'content-versions', 'partner-keys', 'ledger-entries'].map((name) => ({ name }));
+const nested: ResourceProps[] = ['stock-adjustments', 'ticket-comments', 'content-versions', 'partner-keys', 'partner-webhooks', 'webhook-deliveries', 'ledger-entries'].map((name) => ({ name }));
 
 /** Every resource of the console; each folder loads its screens when first opened. */
 export const resources: ResourceProps[] = [

@@ -5,6 +5,8 @@ import { Form, HttpError, SaveButton, useCanAccess, useTranslate } from 'react-a
 export interface CommandDialogProps {
   /** Button and dialog title (a translation key or text). */
   label: string;
+  /** The button's accessible name when the label alone is ambiguous (one button per row of a table); it should start with the label. */
+  ariaLabel?: string;
   /** What the command does, said before the person confirms. */
   description?: ReactNode;
   /** The permission check: the button is not shown to someone the API would refuse. */
@@ -20,7 +22,7 @@ export interface CommandDialogProps {
 }
 
 /** A command behind a button: a dialog with its inputs (or a confirmation), keyboard-operable, errors on the fields. */
-export function CommandDialog({ label, description, access, onSubmit, defaultValues, icon, color = 'primary', disabled, children }: CommandDialogProps) {
+export function CommandDialog({ label, ariaLabel, description, access, onSubmit, defaultValues, icon, color = 'primary', disabled, children }: CommandDialogProps) {
   const [open, setOpen] = useState(false);
   const translate = useTranslate();
   const titleId = useId();
@@ -42,7 +44,7 @@ export function CommandDialog({ label, description, access, onSubmit, defaultVal
   const title = translate(label, { _: label });
   return (
     <>
-      <Button size="small" color={color} startIcon={icon} disabled={disabled} onClick={() => setOpen(true)}>
+      <Button size="small" color={color} startIcon={icon} disabled={disabled} aria-label={ariaLabel} onClick={() => setOpen(true)}>
         {title}
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby={titleId} fullWidth maxWidth="sm">

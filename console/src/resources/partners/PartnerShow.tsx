@@ -1,5 +1,6 @@
 import { DateField, DeleteButton, EditButton, FunctionField, NumberField, Show, SimpleShowLayout, TextArrayField, TextField, TopToolbar, useTranslate, type RaRecord } from 'react-admin';
 import { PartnerKeys } from './PartnerKeys';
+import { PartnerWebhooks } from './PartnerWebhooks';
 
 function Actions() {
   return (
@@ -10,7 +11,7 @@ function Actions() {
   );
 }
 
-/** A partner: its settings and its API keys. */
+/** A partner: its settings, its API keys and its webhook endpoints. */
 export default function PartnerShow() {
   const translate = useTranslate();
   return (
@@ -28,6 +29,7 @@ export default function PartnerShow() {
         <TextField source="updatedBy" />
       </SimpleShowLayout>
       <PartnerKeys />
+      <PartnerWebhooks />
     </Show>
   );
 }
