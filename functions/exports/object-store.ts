@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AwsClient } from 'aws4fetch';
+import type { AwsClient } from 'aws4fetch';
+import { AwsServiceError, awsSigner } from '../shared/aws-fetch';
 import { requireEnv } from '../shared/env';
 import { s3Address } from './s3-address';
 
@@ -28,32 +29,12 @@ function bucket(): string {
 
 let signer: AwsClient | undefined;
 function client(): AwsClient {
-  signer ??= new AwsClient({
-    accessKeyId: requireEnv('AWS_ACCESS_KEY_ID'),
-    secretAccessKey: requireEnv('AWS_SECRET_ACCESS_KEY'),
-    ...(process.env.AWS_SESSION_TOKEN ? { sessionToken: process.env.AWS_SESSION_TOKEN } : {}),
-    // Given, not guessed from the host name: a local endpoint is not an AWS host name.
-    service: 's3',
-    region: requireEnv('AWS_REGION'),
-    retries: 0,
-  });
+  signer ??= awsSigner('s3');
   return signer;
 }
 
 const MAX_ATTEMPTS = 3;
 const TRANSIENT_CODES = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestTimeout']);
-
-/** An error answer of S3. */
-class S3Error extends Error {
-  constructor(
-    code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
 
 interface S3Request {
   /** S3's name of the operation, for error messages. */
@@ -106,20 +87,20 @@ function rootElement(xml: string): string | undefined {
   return /<([A-Za-z][\w.-]*)/.exec(xml)?.[1];
 }
 
-function s3Error(request: S3Request, status: number, xml: string): S3Error {
+function s3Error(request: S3Request, status: number, xml: string): AwsServiceError {
   const code = xmlText(xml, 'Code') ?? (status === 404 ? 'NotFound' : 'UnknownError');
   const detail = xmlText(xml, 'Message');
-  return new S3Error(code, `S3 ${request.operation} of ${request.key}: ${status} ${code}${detail ? ` (${detail})` : ''}`, status);
+  return new AwsServiceError(code, `S3 ${request.operation} of ${request.key}: ${status} ${code}${detail ? ` (${detail})` : ''}`, status);
 }
 
 function isTransient(error: unknown): boolean {
-  if (error instanceof S3Error) return error.status >= 500 || error.status === 429 || TRANSIENT_CODES.has(error.name);
+  if (error instanceof AwsServiceError) return error.status >= 500 || error.status === 429 || TRANSIENT_CODES.has(error.name);
   // fetch fails with a TypeError when the connection does (`fetch failed`, `terminated`).
   return error instanceof TypeError;
 }
 
 function backoffMs(error: unknown, attempt: number): number {
-  const slowDown = error instanceof S3Error && (error.status === 429 || error.status === 503 || error.name === 'SlowDown');
+  const slowDown = error instanceof AwsServiceError && (error.status === 429 || error.status === 503 || error.name === 'SlowDown');
   return Math.random() * (slowDown ? 500 : 100) * 2 ** (attempt - 1);
 }
 
@@ -205,7 +186,7 @@ export async function getObjectBytes(key: string): Promise<Uint8Array | undefine
   try {
     return await send({ operation: 'GetObject', method: 'GET', key }, async (response) => new Uint8Array(await response.arrayBuffer()));
   } catch (error) {
-    if (error instanceof S3Error && error.status === 404 && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
+    if (error instanceof AwsServiceError && error.status === 404 && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AwsClient } from 'aws4fetch';
+import type { AwsClient } from 'aws4fetch';
+import { AwsServiceError, awsSigner } from '../shared/aws-fetch';
 import { requireEnv } from '../shared/env';
 import type { DeliveryMessage } from './model';
 
@@ -21,17 +22,6 @@ const MAX_DELAY_SECONDS = 900;
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
 const MAX_ATTEMPTS = 3;
 
-class SqsError extends Error {
-  constructor(
-    code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
-
 /** An answer's JSON; an empty or non-JSON body (a proxy's error page) reads as `{}`. */
 function parseJson(text: string): unknown {
   try {
@@ -52,14 +42,7 @@ class SqsDeliveryQueue implements DeliveryQueue {
   private queueUrl?: string;
 
   private client(): AwsClient {
-    this.signer ??= new AwsClient({
-      accessKeyId: requireEnv('AWS_ACCESS_KEY_ID'),
-      secretAccessKey: requireEnv('AWS_SECRET_ACCESS_KEY'),
-      ...(process.env.AWS_SESSION_TOKEN ? { sessionToken: process.env.AWS_SESSION_TOKEN } : {}),
-      service: 'sqs',
-      region: requireEnv('AWS_REGION'),
-      retries: 0,
-    });
+    this.signer ??= awsSigner('sqs');
     return this.signer;
   }
 
@@ -81,11 +64,11 @@ class SqsDeliveryQueue implements DeliveryQueue {
         if (!response.ok) {
           const error = parseJson(text) as { __type?: string; message?: string };
           const code = error.__type?.split('#').pop() ?? 'UnknownError';
-          throw new SqsError(code, `SQS ${action}: ${response.status} ${code}${error.message ? ` (${error.message})` : ''}`, response.status);
+          throw new AwsServiceError(code, `SQS ${action}: ${response.status} ${code}${error.message ? ` (${error.message})` : ''}`, response.status);
         }
         return parseJson(text) as T;
       } catch (error) {
-        const transient = error instanceof SqsError ? error.status >= 500 || error.name === 'ThrottlingException' || error.name === 'RequestThrottled' : error instanceof TypeError;
+        const transient = error instanceof AwsServiceError ? error.status >= 500 || error.name === 'ThrottlingException' || error.name === 'RequestThrottled' : error instanceof TypeError;
         if (attempt >= MAX_ATTEMPTS || !transient) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
       }
