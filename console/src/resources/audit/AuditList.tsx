@@ -85,7 +85,8 @@ function Entries() {
   const { filterValues } = useListContext();
   const translate = useTranslate();
   const { entityType, entityId } = filterValues as Partial<AuditFilter>;
-  if (entityType && entityId) return <EntityTimeline filter={filterValues as AuditFilter} />;
+  // The whole history: the list's time range (a default filter) would cut it.
+  if (entityType && entityId) return <EntityTimeline filter={{ entityType, entityId }} />;
   return (
     <DataTable bulkActionButtons={false} expand={<EntryChanges />} rowClick="expand">
       <DataTable.Col source="at" disableSort>
