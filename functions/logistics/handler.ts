@@ -1,6 +1,5 @@
 import { createHttpHandler } from '../shared/http/app';
-import { writeContextOf } from '../shared/http/context';
-import { forbidden } from '../shared/errors';
+import { partnerIdOf, writeContextOf } from '../shared/http/context';
 import { idempotencyOf, replayHeaders } from '../shared/idempotency';
 import { logisticsRoutes } from './routes';
 import { createShipment, getShipment, listPartnerOrderShipments, recordTrackingEvent } from './shipments';
@@ -16,15 +15,13 @@ export const handler = createHttpHandler(logisticsRoutes, {
     return { status: 201, body: result.body, headers: replayHeaders(result) };
   },
   partnerListOrderShipments: async (req) => {
-    if (req.principal.kind !== 'partner') throw forbidden('Only partners call the partner API');
-    return { status: 200, body: await listPartnerOrderShipments(req.params.id, req.principal.id) };
+    return { status: 200, body: await listPartnerOrderShipments(req.params.id, partnerIdOf(req)) };
   },
   partnerCreateTrackingEvent: async (req) => {
-    if (req.principal.kind !== 'partner') throw forbidden('Only partners call the partner API');
     const result = await recordTrackingEvent(
       req.params.id,
       req.body,
-      req.principal.id,
+      partnerIdOf(req),
       idempotencyOf(req, 'partnerCreateTrackingEvent', { required: true }),
       writeContextOf(req),
     );

@@ -1,8 +1,6 @@
 import { requirePermission } from '../shared/auth/authorize';
-import type { Principal } from '../shared/auth/principal';
 import { createHttpHandler } from '../shared/http/app';
-import { writeContextOf } from '../shared/http/context';
-import { forbidden } from '../shared/errors';
+import { partnerIdOf, writeContextOf } from '../shared/http/context';
 import { idempotencyOf, replayHeaders, type CommandResult } from '../shared/idempotency';
 import {
   canSeePii,
@@ -22,12 +20,6 @@ import {
 import { cancelOrder, completeOrder, fulfilOrder, getOrder, getOrderHistory, listOrders, listPartnerOrders, placeOrder, toOrder } from './orders';
 import { ordersRoutes } from './routes';
 import type { Order } from './schemas';
-
-/** The partner calling a partner route (its key was resolved by the authorizer). */
-function partnerOf(principal: Principal): string {
-  if (principal.kind !== 'partner') throw forbidden('Only partners call the partner API');
-  return principal.id;
-}
 
 /** What a partner sees of an order: no internal actor ids. */
 const forPartner = ({ updatedBy: _u, ...order }: Order) => order;
@@ -87,22 +79,22 @@ export const handler = createHttpHandler(ordersRoutes, {
   completeOrder: async (req) => ({ status: 200, body: await completeOrder(req.params.id, req.ifMatch, writeContextOf(req)) }),
 
   partnerCreateCustomer: async (req) => {
-    const result = await createPartnerCustomer(partnerOf(req.principal), req.body, idempotencyOf(req, 'partnerCreateCustomer', { required: true }), writeContextOf(req));
+    const result = await createPartnerCustomer(partnerIdOf(req), req.body, idempotencyOf(req, 'partnerCreateCustomer', { required: true }), writeContextOf(req));
     return created(result, `/partner/v1/customers/${result.body.id}`);
   },
-  partnerGetCustomer: async (req) => ({ status: 200, body: toPartnerCustomer(await getPartnerCustomer(req.params.id, partnerOf(req.principal))) }),
+  partnerGetCustomer: async (req) => ({ status: 200, body: toPartnerCustomer(await getPartnerCustomer(req.params.id, partnerIdOf(req))) }),
 
   partnerCreateOrder: async (req) => {
-    const partnerId = partnerOf(req.principal);
+    const partnerId = partnerIdOf(req);
     const result = await placeOrder(req.body, { partnerId }, idempotencyOf(req, 'partnerCreateOrder', { required: true }), writeContextOf(req));
     return created({ ...result, body: forPartner(result.body) }, `/partner/v1/orders/${result.body.id}`);
   },
   partnerListOrders: async (req) => {
-    const page = await listPartnerOrders(partnerOf(req.principal), req.query);
+    const page = await listPartnerOrders(partnerIdOf(req), req.query);
     return { status: 200, body: { items: page.items.map(forPartner), nextCursor: page.nextCursor } };
   },
   partnerGetOrder: async (req) => ({
     status: 200,
-    body: forPartner(toOrder(await getOrder(req.params.id, partnerOf(req.principal)))),
+    body: forPartner(toOrder(await getOrder(req.params.id, partnerIdOf(req)))),
   }),
 });

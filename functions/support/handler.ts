@@ -1,7 +1,5 @@
-import type { Principal } from '../shared/auth/principal';
-import { forbidden } from '../shared/errors';
 import { createHttpHandler } from '../shared/http/app';
-import { writeContextOf } from '../shared/http/context';
+import { partnerIdOf, writeContextOf } from '../shared/http/context';
 import { idempotencyOf, replayHeaders } from '../shared/idempotency';
 import { supportRoutes } from './routes';
 import {
@@ -19,11 +17,6 @@ import {
   startTicket,
   toTicket,
 } from './tickets';
-
-function partnerOf(principal: Principal): string {
-  if (principal.kind !== 'partner') throw forbidden('Only partners call the partner API');
-  return principal.id;
-}
 
 export const handler = createHttpHandler(supportRoutes, {
   createTicket: async (req) => {
@@ -45,7 +38,7 @@ export const handler = createHttpHandler(supportRoutes, {
   listTicketComments: async (req) => ({ status: 200, body: await listComments(req.params.id, req.query.limit, req.query.cursor) }),
 
   partnerCreateTicket: async (req) => {
-    const partnerId = partnerOf(req.principal);
+    const partnerId = partnerIdOf(req);
     const result = await createTicket(req.body, { partnerId }, idempotencyOf(req, 'partnerCreateTicket', { required: true }), writeContextOf(req));
     return { status: 201, body: forPartner(result.body), headers: replayHeaders(result) };
   },

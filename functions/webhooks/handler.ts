@@ -1,35 +1,28 @@
-import type { Principal } from '../shared/auth/principal';
-import { forbidden } from '../shared/errors';
-import { writeContextOf } from '../shared/http/context';
+import { partnerIdOf, writeContextOf } from '../shared/http/context';
 import { createHttpHandler } from '../shared/http/app';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, rotateWebhookSecret, updateWebhook } from './endpoints';
 import { listDeliveries, listEvents, replay } from './feed';
 import { webhookRoutes } from './routes';
 
-function partnerOf(principal: Principal): string {
-  if (principal.kind !== 'partner') throw forbidden('Only partners call the partner API');
-  return principal.id;
-}
-
 export const handler = createHttpHandler(webhookRoutes, {
   partnerCreateWebhook: async (req) => {
-    const created = await createWebhook(partnerOf(req.principal), req.body, writeContextOf(req));
+    const created = await createWebhook(partnerIdOf(req), req.body, writeContextOf(req));
     return { status: 201, body: created, headers: { location: `/partner/v1/webhooks/${created.webhook.id}` } };
   },
-  partnerListWebhooks: async (req) => ({ status: 200, body: await listWebhooks(partnerOf(req.principal), req.query.limit, req.query.cursor) }),
-  partnerGetWebhook: async (req) => ({ status: 200, body: await getWebhook(partnerOf(req.principal), req.params.id) }),
-  partnerUpdateWebhook: async (req) => ({ status: 200, body: await updateWebhook(partnerOf(req.principal), req.params.id, req.body, req.ifMatch, writeContextOf(req)) }),
+  partnerListWebhooks: async (req) => ({ status: 200, body: await listWebhooks(partnerIdOf(req), req.query.limit, req.query.cursor) }),
+  partnerGetWebhook: async (req) => ({ status: 200, body: await getWebhook(partnerIdOf(req), req.params.id) }),
+  partnerUpdateWebhook: async (req) => ({ status: 200, body: await updateWebhook(partnerIdOf(req), req.params.id, req.body, req.ifMatch, writeContextOf(req)) }),
   partnerDeleteWebhook: async (req) => {
-    await deleteWebhook(partnerOf(req.principal), req.params.id, req.ifMatch, writeContextOf(req));
+    await deleteWebhook(partnerIdOf(req), req.params.id, req.ifMatch, writeContextOf(req));
     return { status: 204, body: undefined };
   },
   partnerRotateWebhookSecret: async (req) => ({
     status: 200,
-    body: await rotateWebhookSecret(partnerOf(req.principal), req.params.id, req.body.overlapSeconds, writeContextOf(req)),
+    body: await rotateWebhookSecret(partnerIdOf(req), req.params.id, req.body.overlapSeconds, writeContextOf(req)),
   }),
-  partnerListWebhookDeliveries: async (req) => ({ status: 200, body: await listDeliveries(partnerOf(req.principal), req.params.id, req.query.limit, req.query.cursor) }),
-  partnerReplayWebhook: async (req) => ({ status: 202, body: await replay(partnerOf(req.principal), req.params.id, req.body) }),
-  partnerListEvents: async (req) => ({ status: 200, body: await listEvents(partnerOf(req.principal), req.query.after, req.query.limit) }),
+  partnerListWebhookDeliveries: async (req) => ({ status: 200, body: await listDeliveries(partnerIdOf(req), req.params.id, req.query.limit, req.query.cursor) }),
+  partnerReplayWebhook: async (req) => ({ status: 202, body: await replay(partnerIdOf(req), req.params.id, req.body) }),
+  partnerListEvents: async (req) => ({ status: 200, body: await listEvents(partnerIdOf(req), req.query.after, req.query.limit) }),
   listPartnerWebhooks: async (req) => ({ status: 200, body: await listWebhooks(req.params.id, req.query.limit, req.query.cursor) }),
   getPartnerWebhook: async (req) => ({ status: 200, body: await getWebhook(req.params.id, req.params.webhookId) }),
   createPartnerWebhook: async (req) => {
