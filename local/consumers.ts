@@ -28,6 +28,7 @@ function fromDefinition(definition: StreamConsumerDefinition, handler: StreamHan
     batchSize: definition.batchSize,
     maxRetries: definition.retryAttempts,
     bisectOnError: definition.bisectOnError,
+    parallelizationFactor: definition.parallelizationFactor,
     filter: {
       excludeEntityTypes: definition.excludeEntityTypes,
       ...(definition.entityTypes ? { entityTypes: definition.entityTypes } : {}),

@@ -71,6 +71,11 @@ export interface StreamConsumer {
   maxRetries?: number;
   /** Split a failing batch in two and retry the halves (default true); splits do not count as retries. */
   bisectOnError?: boolean;
+  /**
+   * Batches of one shard delivered at once (Lambda's ParallelizationFactor, 1–10; default 1). Records
+   * are spread over that many lanes by partition key, so one key's records stay in order in one lane.
+   */
+  parallelizationFactor?: number;
   /** `file` (default): append to `failures/<name>.jsonl`; a function: call it; `discard`: drop. */
   onFailure?: 'file' | 'discard' | ((message: FailureMessage) => void | Promise<void>);
   /** Where a consumer without a checkpoint starts (default TRIM_HORIZON: everything still in the stream). */
@@ -177,6 +182,22 @@ export function passesFilter(record: DynamoDBRecord, filter: StreamFilter): bool
   return !excluded.includes(type);
 }
 
+/** The partition key of a record, as Lambda spreads a shard over concurrent batches by it. */
+function partitionKeyOf(record: DynamoDBRecord): string {
+  return JSON.stringify(record.dynamodb?.Keys?.pk ?? record.dynamodb?.Keys ?? null);
+}
+
+/** Records spread over `count` lanes by partition key (FNV-1a), each lane in stream order; empty lanes dropped. */
+export function lanesOf(records: readonly DynamoDBRecord[], count: number): DynamoDBRecord[][] {
+  const lanes: DynamoDBRecord[][] = Array.from({ length: count }, () => []);
+  for (const record of records) {
+    let hash = 0x811c9dc5;
+    for (const char of partitionKeyOf(record)) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    lanes[hash % count]!.push(record);
+  }
+  return lanes.filter((lane) => lane.length > 0);
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -206,6 +227,8 @@ export class StreamPoller {
     if (!/^[A-Za-z0-9_.-]+$/.test(consumer.name)) throw new Error(`Invalid consumer name ${consumer.name}`);
     const batchSize = consumer.batchSize ?? 100;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error('batchSize must be 1–10000');
+    const parallelizationFactor = consumer.parallelizationFactor ?? 1;
+    if (!Number.isInteger(parallelizationFactor) || parallelizationFactor < 1 || parallelizationFactor > 10) throw new Error('parallelizationFactor must be 1–10');
     const state: ConsumerState = {
       consumer: {
         name: consumer.name,
@@ -214,6 +237,7 @@ export class StreamPoller {
         filter: consumer.filter ?? {},
         maxRetries: consumer.maxRetries ?? 3,
         bisectOnError: consumer.bisectOnError ?? true,
+        parallelizationFactor,
         onFailure: consumer.onFailure ?? 'file',
         startingPosition: consumer.startingPosition ?? 'TRIM_HORIZON',
         timeoutMs: consumer.timeoutMs ?? 60_000,
@@ -433,7 +457,11 @@ export class StreamPoller {
     return busy;
   }
 
-  /** Filters a page, delivers it in batches and checkpoints after each; false if stopped before the end. */
+  /**
+   * Filters a page and delivers it in batches; false if stopped before the end. With one lane the
+   * checkpoint follows each batch; with several, the lanes' batches run at once and the page is
+   * checkpointed when every lane is through it (a restart redelivers the page: delivery is at least once).
+   */
   private async deliverPage(
     state: ConsumerState,
     streamArn: string,
@@ -441,9 +469,24 @@ export class StreamPoller {
     raw: _Record[],
     position: ShardCheckpoint,
   ): Promise<boolean> {
-    const { batchSize, filter } = state.consumer;
+    const { batchSize, filter, parallelizationFactor } = state.consumer;
     const records = raw.map((r) => toLambdaRecord(r, streamArn));
     const kept = records.map((record, index) => ({ record, index })).filter(({ record }) => passesFilter(record, filter));
+    if (parallelizationFactor > 1 && kept.length > batchSize) {
+      const lanes = lanesOf(kept.map((k) => k.record), parallelizationFactor);
+      const delivered = await Promise.all(
+        lanes.map(async (lane) => {
+          for (let start = 0; start < lane.length; start += batchSize) {
+            if (!(await this.deliverBatch(state, shardId, streamArn, lane.slice(start, start + batchSize)))) return false;
+          }
+          return true;
+        }),
+      );
+      if (delivered.includes(false)) return false;
+      position.sequenceNumber = records[records.length - 1]!.dynamodb!.SequenceNumber!;
+      this.saveCheckpoints();
+      return true;
+    }
     for (let start = 0; start < kept.length; start += batchSize) {
       const batch = kept.slice(start, start + batchSize);
       if (!(await this.deliverBatch(state, shardId, streamArn, batch.map((k) => k.record)))) return false;

@@ -4,13 +4,14 @@ import { badRequest } from '../shared/errors';
 import { auditKeys } from '../shared/keys';
 import { chainHash, GENESIS_HASH, type Change } from './audit-entry';
 import {
-  appendEntry,
+  appendEntries,
   chainPages,
   chainSnapshot,
   queryActorEntries,
   queryDayEntries,
   queryEntityEntries,
-  readAppendState,
+  readChainState,
+  MAX_ENTRIES_PER_APPEND,
   type ChainLink,
   type Page,
   type StoredEntry,
@@ -38,30 +39,79 @@ export function expiryOf(at: string, retentionDays: number): number {
   return Math.floor(Date.parse(at) / 1000) + Math.round(retentionDays * DAY_SECONDS);
 }
 
-/**
- * Appends one change to its entity's chain, exactly once: a change whose stream event is already
- * recorded appends nothing ('duplicate'); a writer that lost the race for the next sequence number
- * reads the head again and retries (a retry of a recorded event is then a 'duplicate').
- */
-export async function recordChange(change: Change, options: RecordOptions): Promise<'appended' | 'duplicate'> {
-  const now = options.now ?? clockNow;
-  for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
-    const state = await readAppendState(change.eventId, change.entityType, change.entityId);
-    if (state.recorded) return 'duplicate';
-    const seq = (state.head?.seq ?? 0) + 1;
-    const prevHash = state.head?.hash ?? GENESIS_HASH;
-    const content = { ...change, seq, prevExpiresAt: state.head ? state.head.expiresAt : null };
-    const entry: StoredEntry = {
-      ...content,
-      prevHash,
-      hash: chainHash(prevHash, content),
-      day: auditKeys.day(change.at),
-      ...(state.held ? { legalHold: true } : { expiresAt: expiryOf(change.at, options.retentionDays) }),
-    };
-    const result = await appendEntry(entry, state.head?.seq, Math.floor(now() / 1000) + MARKER_TTL_SECONDS);
-    if (result !== 'conflict') return result;
+/** What one append may carry, well under TransactWriteItems' 4 MB (an entry is at most one item's 400 KB). */
+const MAX_APPEND_BYTES = 3 * 1024 * 1024;
+
+/** Consecutive runs of entries that each fit one transaction. */
+function appendsOf(entries: readonly StoredEntry[]): StoredEntry[][] {
+  const appends: StoredEntry[][] = [];
+  let current: StoredEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = JSON.stringify(entry).length;
+    if (current.length > 0 && (current.length >= MAX_ENTRIES_PER_APPEND || bytes + size > MAX_APPEND_BYTES)) {
+      appends.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
   }
-  throw new Error(`The audit chain of ${change.entityType} ${change.entityId} kept moving; ${change.eventId} will be retried`);
+  if (current.length > 0) appends.push(current);
+  return appends;
+}
+
+export interface RecordResult {
+  appended: number;
+  duplicates: number;
+}
+
+/**
+ * Appends changes of one entity, in the order given, to its chain, each exactly once: changes whose
+ * stream event is already recorded append nothing (duplicates); the rest are chained after the head
+ * and written in as few transactions as fit (up to MAX_ENTRIES_PER_APPEND entries each). A writer
+ * that lost the race for the head, or found an event recorded meanwhile, reads the chain again and
+ * carries on with what is still unrecorded.
+ */
+export async function recordChanges(changes: readonly Change[], options: RecordOptions): Promise<RecordResult> {
+  const first = changes[0];
+  if (!first) return { appended: 0, duplicates: 0 };
+  const { entityType, entityId } = first;
+  if (changes.some((c) => c.entityType !== entityType || c.entityId !== entityId)) throw new Error('recordChanges takes the changes of one entity');
+  const now = options.now ?? clockNow;
+  let pending = [...changes];
+  let appended = 0;
+  for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
+    const state = await readChainState(pending.map((c) => c.eventId), entityType, entityId);
+    pending = pending.filter((c) => !state.recorded.has(c.eventId));
+    if (pending.length === 0) return { appended, duplicates: changes.length - appended };
+    let head = state.head;
+    const entries = pending.map((change) => {
+      const seq = (head?.seq ?? 0) + 1;
+      const prevHash = head?.hash ?? GENESIS_HASH;
+      const content = { ...change, seq, prevExpiresAt: head ? head.expiresAt : null };
+      const entry: StoredEntry = {
+        ...content,
+        prevHash,
+        hash: chainHash(prevHash, content),
+        day: auditKeys.day(change.at),
+        ...(state.held ? { legalHold: true } : { expiresAt: expiryOf(change.at, options.retentionDays) }),
+      };
+      head = { seq, hash: entry.hash, expiresAt: entry.expiresAt ?? null };
+      return entry;
+    });
+    let previousSeq = state.head?.seq;
+    for (const append of appendsOf(entries)) {
+      const result = await appendEntries(append, previousSeq, Math.floor(now() / 1000) + MARKER_TTL_SECONDS);
+      if (result !== 'appended') break;
+      appended += append.length;
+      previousSeq = append[append.length - 1]!.seq;
+      const written = new Set(append.map((e) => e.eventId));
+      pending = pending.filter((c) => !written.has(c.eventId));
+    }
+    if (pending.length === 0) return { appended, duplicates: changes.length - appended };
+  }
+  throw new Error(`The audit chain of ${entityType} ${entityId} kept moving; ${pending.length} change(s) will be retried`);
 }
 
 // ---------------------------------------------------------------------------------------------

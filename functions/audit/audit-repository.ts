@@ -3,13 +3,13 @@ import { documentClient } from '../shared/db';
 import { requireEnv } from '../shared/env';
 import { auditKeys, type PrimaryKey } from '../shared/keys';
 import { pageOf } from '../shared/paging';
-import { TransactionCancelled, transactWrite } from '../shared/transaction-repository';
+import { MAX_TRANSACTION_ACTIONS, TransactionCancelled, transactWrite, type NamedAction } from '../shared/transaction-repository';
 import type { ChainedEntry } from './audit-entry';
 
 /**
  * The audit table (`AuditLog`, its name in AUDIT_TABLE_NAME). Entries are only ever added: one
- * transaction puts the entry (new key), moves the chain head (conditioned on the sequence number it
- * was read at) and puts the stream-event marker (new key). Nothing here updates or deletes an entry,
+ * transaction moves the chain head (conditioned on the sequence number it was read at) and puts one
+ * or more consecutive entries (new keys) with their stream-event markers (new keys). Nothing here updates or deletes an entry,
  * and in AWS the table's resource policy denies it to everyone.
  */
 
@@ -45,9 +45,9 @@ function headOf(item: Record<string, unknown>): ChainHead {
   return { seq: Number(item.seq), hash: String(item.hash), expiresAt: typeof expiresAt === 'number' ? expiresAt : null };
 }
 
-export interface AppendState {
-  /** The stream record was recorded before (a redelivery). */
-  recorded: boolean;
+export interface ChainState {
+  /** The stream events of those asked about that were recorded before (redeliveries). */
+  recorded: Set<string>;
   head?: ChainHead;
   /** A legal hold covers the entity (on it, on its type or on everything). */
   held: boolean;
@@ -66,30 +66,40 @@ const sameKey = (a: Record<string, unknown>, b: PrimaryKey) => a.pk === b.pk && 
 /** A hold item is in force until it carries `releasedAt`. */
 const holdInForce = (item: Record<string, unknown> | undefined) => item !== undefined && (item.releasedAt === undefined || item.releasedAt === null);
 
+/** BatchGetItem takes at most 100 keys. */
+const MAX_BATCH_GET_KEYS = 100;
+
+async function batchGetConsistent(keys: PrimaryKey[]): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += MAX_BATCH_GET_KEYS) {
+    let pending = keys.slice(start, start + MAX_BATCH_GET_KEYS);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) {
+        if (attempt >= 5) throw new Error('DynamoDB left keys of the audit state unprocessed');
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+      const { Responses, UnprocessedKeys } = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [auditTableName()]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(Responses?.[auditTableName()] ?? []));
+      pending = (UnprocessedKeys?.[auditTableName()]?.Keys ?? []) as PrimaryKey[];
+    }
+  }
+  return found;
+}
+
 /**
- * Everything appending one change needs, in one strongly consistent BatchGetItem: the event marker,
- * the chain head and the three legal-hold levels.
+ * Everything appending changes of one chain needs, strongly consistent, in one BatchGetItem (more
+ * only past 95 events): the events' markers, the chain head and the three legal-hold levels.
  */
-export async function readAppendState(eventId: string, entityType: string, entityId: string): Promise<AppendState> {
-  const marker = auditKeys.event(eventId);
+export async function readChainState(eventIds: readonly string[], entityType: string, entityId: string): Promise<ChainState> {
   const head = auditKeys.head(entityType, entityId);
   const holds = [auditKeys.hold(entityType, entityId), auditKeys.hold(entityType), auditKeys.hold()];
-  let pending: PrimaryKey[] = [marker, head, ...holds];
-  const found: Record<string, unknown>[] = [];
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt > 0) {
-      if (attempt >= 5) throw new Error('DynamoDB left keys of the audit state unprocessed');
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-    }
-    const { Responses, UnprocessedKeys } = await documentClient.send(
-      new BatchGetCommand({ RequestItems: { [auditTableName()]: { Keys: pending, ConsistentRead: true } } }),
-    );
-    found.push(...(Responses?.[auditTableName()] ?? []));
-    pending = (UnprocessedKeys?.[auditTableName()]?.Keys ?? []) as PrimaryKey[];
-  }
+  const found = await batchGetConsistent([head, ...holds, ...eventIds.map((id) => auditKeys.event(id))]);
   const headItem = found.find((item) => sameKey(item, head));
+  const recorded = new Set(eventIds.filter((id) => found.some((item) => sameKey(item, auditKeys.event(id)))));
   return {
-    recorded: found.some((item) => sameKey(item, marker)),
+    recorded,
     ...(headItem ? { head: headOf(headItem) } : {}),
     held: holds.some((key) => holdInForce(found.find((item) => sameKey(item, key)))),
   };
@@ -97,66 +107,73 @@ export async function readAppendState(eventId: string, entityType: string, entit
 
 export type AppendResult = 'appended' | 'duplicate' | 'conflict';
 
-/** Names of the actions of an append: the entry, the chain's head, the stream event's marker. */
-const APPEND_ACTION = { entry: 'entry', head: 'head', event: 'event' } as const;
+/** The most entries one append carries: each is two actions (entry, marker), plus the head. */
+export const MAX_ENTRIES_PER_APPEND = Math.floor((MAX_TRANSACTION_ACTIONS - 1) / 2);
 
 /**
- * Appends `entry` in one transaction: the entry (its sequence number must be free), the head (must
- * still be at `previousSeq`) and the marker of its stream event (must not exist). Returns `duplicate`
- * when the event was recorded meanwhile, `conflict` when another writer moved the chain first.
+ * Appends consecutive entries of one chain in one transaction: the head (must still be at
+ * `previousSeq`, or absent), then per entry the entry (its sequence number must be free) and the
+ * marker of its stream event (must not exist). Returns `duplicate` when one of the events was
+ * recorded meanwhile, `conflict` when another writer moved the chain first; either way nothing was
+ * written, and the caller reads the chain again.
  */
-export async function appendEntry(entry: StoredEntry, previousSeq: number | undefined, markerExpiresAt: number): Promise<AppendResult> {
+export async function appendEntries(entries: readonly StoredEntry[], previousSeq: number | undefined, markerExpiresAt: number): Promise<AppendResult> {
+  const last = entries[entries.length - 1];
+  if (!last) return 'appended';
+  if (entries.length > MAX_ENTRIES_PER_APPEND) throw new Error(`An append holds at most ${MAX_ENTRIES_PER_APPEND} entries, not ${entries.length}`);
   const table = auditTableName();
+  const actions: NamedAction[] = [
+    {
+      name: 'head',
+      action: {
+        Put: {
+          TableName: table,
+          Item: {
+            ...auditKeys.head(last.entityType, last.entityId),
+            entityType: last.entityType,
+            entityId: last.entityId,
+            seq: last.seq,
+            hash: last.hash,
+            lastExpiresAt: last.expiresAt ?? null,
+          },
+          ...(previousSeq === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'seq = :previous', ExpressionAttributeValues: { ':previous': previousSeq } }),
+        },
+      },
+    },
+  ];
+  for (const entry of entries) {
+    actions.push(
+      {
+        name: `entry:${entry.seq}`,
+        action: {
+          Put: {
+            TableName: table,
+            Item: { ...auditKeys.entry(entry.entityType, entry.entityId, entry.seq), ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        name: `event:${entry.seq}`,
+        action: {
+          Put: {
+            TableName: table,
+            Item: { ...auditKeys.event(entry.eventId), entityType: entry.entityType, entityId: entry.entityId, seq: entry.seq, expiresAt: markerExpiresAt },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+    );
+  }
   try {
     // A conflict comes straight back: the caller reads the head again before it retries.
-    await transactWrite(
-      [
-        {
-          name: APPEND_ACTION.entry,
-          action: {
-            Put: {
-              TableName: table,
-              Item: { ...auditKeys.entry(entry.entityType, entry.entityId, entry.seq), ...entry },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
-        {
-          name: APPEND_ACTION.head,
-          action: {
-            Put: {
-              TableName: table,
-              Item: {
-                ...auditKeys.head(entry.entityType, entry.entityId),
-                entityType: entry.entityType,
-                entityId: entry.entityId,
-                seq: entry.seq,
-                hash: entry.hash,
-                lastExpiresAt: entry.expiresAt ?? null,
-              },
-              ...(previousSeq === undefined
-                ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                : { ConditionExpression: 'seq = :previous', ExpressionAttributeValues: { ':previous': previousSeq } }),
-            },
-          },
-        },
-        {
-          name: APPEND_ACTION.event,
-          action: {
-            Put: {
-              TableName: table,
-              Item: { ...auditKeys.event(entry.eventId), entityType: entry.entityType, entityId: entry.entityId, seq: entry.seq, expiresAt: markerExpiresAt },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        },
-      ],
-      { retryConflicts: false },
-    );
+    await transactWrite(actions, { retryConflicts: false });
     return 'appended';
   } catch (error) {
     if (!(error instanceof TransactionCancelled)) throw error;
-    if (error.failed(APPEND_ACTION.event)) return 'duplicate';
+    if (error.failedNames().some((name) => name.startsWith('event:'))) return 'duplicate';
     if (error.failedNames().length > 0 || error.conflicted) return 'conflict';
     throw error;
   }

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import pLimit from 'p-limit';
 import { findPartner, queryPartners } from '../iam/partner-repository';
 import { partnerShipmentOf } from '../logistics/shipments';
 import { now } from '../shared/clock';
@@ -91,19 +92,62 @@ async function deliverEvent(event: DerivedEvent): Promise<DeliveryMessage[]> {
   return messages;
 }
 
+/** Resources of a batch processed at once (each resource's changes stay in order). */
+const RESOURCE_CONCURRENCY = 8;
+
+async function processRecord(record: DynamoDBRecord): Promise<void> {
+  const events = await eventsOf(record, { partnerShipment: partnerShipmentOf });
+  if (events.length === 0) return;
+  const messages: DeliveryMessage[] = [];
+  for (const derived of events) messages.push(...(await deliverEvent(derived)));
+  if (messages.length > 0) await deliveryQueue().send(messages);
+  logger.debug('Partner events: record processed', { eventId: record.eventID, events: events.map((e) => e.type), deliveries: messages.length });
+}
+
+/**
+ * The batch's records by resource (their partition key), each resource's in stream order and
+ * different resources at once; the failure of each record not processed. Once a record of a
+ * resource fails, its later ones fail too, so the feed never shows a resource's changes out of order.
+ */
+async function processBatch(records: readonly DynamoDBRecord[]): Promise<Map<DynamoDBRecord, Error>> {
+  const failures = new Map<DynamoDBRecord, Error>();
+  const resources = new Map<string, DynamoDBRecord[]>();
+  for (const record of records) {
+    const key = JSON.stringify(record.dynamodb?.Keys?.pk ?? record.eventID);
+    resources.set(key, [...(resources.get(key) ?? []), record]);
+  }
+  const limit = pLimit(RESOURCE_CONCURRENCY);
+  await Promise.all(
+    [...resources.values()].map((ofResource) =>
+      limit(async () => {
+        for (const [index, record] of ofResource.entries()) {
+          try {
+            await processRecord(record);
+          } catch (error) {
+            const failure = error instanceof Error ? error : new Error(String(error));
+            logger.warn('Partner events: could not process a change', { eventId: record.eventID, error: failure.message });
+            for (const later of ofResource.slice(index)) failures.set(later, failure);
+            return;
+          }
+        }
+      }),
+    ),
+  );
+  return failures;
+}
+
 export const handler = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
   logger.addContext(context);
-
-  const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
-    const events = await eventsOf(record, { partnerShipment: partnerShipmentOf });
-    if (events.length === 0) return;
-    const messages: DeliveryMessage[] = [];
-    for (const derived of events) messages.push(...(await deliverEvent(derived)));
-    if (messages.length > 0) await deliveryQueue().send(messages);
-    logger.debug('Partner events: record processed', { eventId: record.eventID, events: events.map((e) => e.type), deliveries: messages.length });
-  };
-
-  // In order: one entity's events reach the feed in the order of its changes.
+  const failures = await processBatch(event.Records);
+  // Powertools shapes the answer: the failed records as batch item failures, or the whole batch failed when all did.
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  return processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+  return processPartialResponse(
+    event,
+    async (record: DynamoDBRecord) => {
+      const failure = failures.get(record);
+      if (failure) throw failure;
+    },
+    processor,
+    { context, processInParallel: false },
+  );
 };

@@ -54,7 +54,7 @@ export class StreamConsumer extends Construct {
       bisectBatchOnError: settings.bisectOnError,
       maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
       reportBatchItemFailures: true,
-      parallelizationFactor: 1,
+      parallelizationFactor: settings.parallelizationFactor,
       onFailure: new SqsDlq(this.deadLetterQueue),
       filters: eventFilters(settings, entityType),
     });

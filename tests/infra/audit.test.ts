@@ -75,7 +75,7 @@ describe('the event source mapping on the single table stream', () => {
       BisectBatchOnFunctionError: true,
       MaximumRecordAgeInSeconds: AUDIT_CONSUMER.maxRecordAgeSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ParallelizationFactor: 1,
+      ParallelizationFactor: 10,
     });
     expect(AUDIT_CONSUMER.retryAttempts).toBeGreaterThan(0);
     expect(AUDIT_CONSUMER.retryAttempts).toBeLessThanOrEqual(10);

@@ -74,7 +74,7 @@ describe('the events consumer', () => {
       MaximumRetryAttempts: PARTNER_EVENTS_CONSUMER.retryAttempts,
       BisectBatchOnFunctionError: true,
       MaximumRecordAgeInSeconds: PARTNER_EVENTS_CONSUMER.maxRecordAgeSeconds,
-      ParallelizationFactor: 1,
+      ParallelizationFactor: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(events().deadLetterQueue), 'Arn'] } } },
     });

@@ -15,6 +15,7 @@ import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
 import { createStreamPoller, type FailureMessage, type StreamPoller } from '../../local/stream-poller';
 import { adminEvent, lambdaContext, parse, routeById } from '../support/lambda-events';
+import { countRequests } from '../support/request-counter';
 import { createStaff } from '../support/staff';
 
 /**
@@ -227,6 +228,32 @@ describe('the consumer behind the local stream poller (a real DynamoDB Local str
     await Promise.all([consumer(structuredClone(event), lambdaContext()), consumer(structuredClone(event), lambdaContext())]);
     await consumer(structuredClone(event), lambdaContext());
     expect(await dayItem(day)).toMatchObject({ paymentsCount: 1, revenue_EUR: 250, entityType: 'metric', date: day });
+  });
+
+  it('a batch of 150 payments over two days is counted in few requests, and once when parts of it arrive again, at once', async () => {
+    const days = [`${YEAR}-05-01`, `${YEAR}-05-02`];
+    const records = Array.from({ length: 150 }, (_, i) => ({
+      eventID: randomUUID(),
+      eventName: 'INSERT' as const,
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        SequenceNumber: String(i + 1),
+        NewImage: marshall({ pk: `ORDER#${newId()}`, sk: `PAYMENT#${newId()}`, entityType: 'payment', amount: money(10), createdAt: at(days[i % 2]!, '09:00:00') }) as never,
+      },
+    }));
+    const counter = countRequests();
+    counter.reset();
+    expect((await consumer({ Records: structuredClone(records.slice(0, 100)) }, lambdaContext())).batchItemFailures).toEqual([]);
+    // One read of the markers, then 98 markers and the two days in one transaction, the last 2 in a second.
+    expect(counter.commands()).toEqual(['BatchGetItem', 'TransactWriteItems', 'TransactWriteItems']);
+    // Overlapping redeliveries at once: each record still counts once.
+    await Promise.all([
+      consumer({ Records: structuredClone(records.slice(50)) }, lambdaContext()),
+      consumer({ Records: structuredClone(records.slice(50)) }, lambdaContext()),
+      consumer({ Records: structuredClone(records.slice(0, 100)) }, lambdaContext()),
+    ]);
+    expect(await dayItem(days[0]!)).toMatchObject({ paymentsCount: 75, revenue_EUR: 750 });
+    expect(await dayItem(days[1]!)).toMatchObject({ paymentsCount: 75, revenue_EUR: 750 });
   });
 });
 

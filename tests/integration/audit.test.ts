@@ -13,7 +13,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { changeOf } from '../../functions/audit/audit-entry';
-import { recordChange, verifyChain } from '../../functions/audit/audit-log';
+import { recordChanges, verifyChain } from '../../functions/audit/audit-log';
 import { SNAPSHOT_ENTRIES } from '../../functions/audit/audit-repository';
 import { handler as consumer } from '../../functions/audit/consumer';
 import { handler as auditHandler } from '../../functions/audit/handler';
@@ -268,6 +268,43 @@ describe('concurrent and retried writers', () => {
   });
 });
 
+describe('a batch split into chains', () => {
+  /** `count` versions of one product, as stream records in order. */
+  function versionsOf(id: string, count: number): DynamoDBRecord[] {
+    const versions = Array.from({ length: count }, (_, i) => productItem(id, { name: `Mug ${i + 1}`, status: 'draft', version: i + 1, ...stampOf('staff:tester') }));
+    return versions.map((v, i) => (i === 0 ? streamRecord('INSERT', undefined, v) : streamRecord('MODIFY', versions[i - 1], v)));
+  }
+
+  it('interleaved entities each get their changes in stream order, once, even when the batch is delivered three times at once', async () => {
+    const ids = Array.from({ length: 12 }, () => newId());
+    const histories = ids.map((id) => versionsOf(id, 5));
+    // Round-robin: every entity's changes are spread over the whole batch.
+    const batch = Array.from({ length: 5 }, (_, v) => histories.map((h) => h[v]!)).flat();
+    const results = await Promise.all([invoke(batch), invoke(batch), invoke(batch)]);
+    for (const result of results) expect(result.batchItemFailures).toEqual([]);
+    for (const [i, id] of ids.entries()) {
+      const entries = await entriesOf('product', id);
+      expect(entries.map((e) => [e.seq, e.eventId])).toEqual(histories[i]!.map((r, v) => [v + 1, r.eventID]));
+      await expect(verifyChain('product', id)).resolves.toMatchObject({ ok: true, entries: 5 });
+    }
+  });
+
+  it("a long run of one entity's changes is appended in few transactions, and a redelivery of part of it appends only the rest", async () => {
+    const counter = countRequests();
+    const id = newId();
+    const records = versionsOf(id, 120);
+    // The first 30 were recorded by an earlier, interrupted invocation.
+    expect((await invoke(records.slice(0, 30))).batchItemFailures).toEqual([]);
+    counter.reset();
+    expect((await invoke(records)).batchItemFailures).toEqual([]);
+    // 90 new entries: 49 + 41 per transaction; the state of 120 events, head and holds in two BatchGetItem pages.
+    expect(counter.commands()).toEqual(['BatchGetItem', 'BatchGetItem', 'TransactWriteItems', 'TransactWriteItems']);
+    const entries = await entriesOf('product', id);
+    expect(entries.map((e) => e.eventId)).toEqual(records.map((r) => r.eventID));
+    await expect(verifyChain('product', id)).resolves.toMatchObject({ ok: true, entries: 120 });
+  });
+});
+
 describe('tamper evidence', () => {
   async function chain(): Promise<string> {
     const id = newId();
@@ -382,7 +419,7 @@ describe('legal hold and retention', () => {
   it('entries removed by the retention period are not breaks; the same removal before their time is', async () => {
     const id = newId();
     // Entries that expire one second after their change.
-    for (const r of productHistory(id)) await recordChange(changeOf(r, nowIso), { retentionDays: 1 / 86_400 });
+    for (const r of productHistory(id)) await recordChanges([changeOf(r, nowIso)], { retentionDays: 1 / 86_400 });
     const entries = await entriesOf('product', id);
     expect(entries.map((e) => e.prevExpiresAt)).toEqual([null, entries[0]!.expiresAt, entries[1]!.expiresAt, entries[2]!.expiresAt]);
     const later = Date.now() + 60_000;

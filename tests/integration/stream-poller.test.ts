@@ -6,7 +6,7 @@ import { DeleteTableCommand, DeleteItemCommand, PutItemCommand, UpdateItemComman
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { SINGLE_TABLE } from '../../functions/shared/schema/tables';
 import { ensureTable, localDynamoClient } from '../../local/dynamodb';
-import { createStreamPoller, type FailureMessage, type StreamConsumer, type StreamPoller } from '../../local/stream-poller';
+import { createStreamPoller, lanesOf, type FailureMessage, type StreamConsumer, type StreamPoller } from '../../local/stream-poller';
 
 /**
  * The local stream poller against DynamoDB Local: Lambda's event source mapping semantics for
@@ -133,6 +133,60 @@ describe('stream poller', () => {
     expect(first.eventID).toEqual(expect.any(String));
     const sequence = events.map((e) => BigInt(e.dynamodb!.SequenceNumber!));
     expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
+  it('with a parallelization factor, delivers several batches at once, each key in order in one lane, and checkpoints the page', async () => {
+    const keys = ids(8, 'k');
+    for (let version = 0; version < 10; version++) for (const key of keys) await put(key, 'product', { v: { S: String(version) } });
+    const seen = new Map<string, number[]>();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const consumer: StreamConsumer = {
+      name: 'parallel',
+      batchSize: 5,
+      parallelizationFactor: 4,
+      handler: async (event) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        for (const record of event.Records) {
+          const key = idOf(record)!;
+          seen.set(key, [...(seen.get(key) ?? []), Number(record.dynamodb!.NewImage!.v!.S)]);
+        }
+        inFlight -= 1;
+      },
+    };
+    const streams = poller();
+    streams.register(consumer);
+    streams.start();
+    await streams.settled();
+    await streams.stop();
+
+    expect([...seen.keys()].sort()).toEqual(keys);
+    for (const key of keys) expect(seen.get(key)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(4);
+
+    // The checkpoint covers the page: a new poller delivers nothing again.
+    let again = 0;
+    const next = poller();
+    next.register({ ...consumer, handler: async (event) => void (again += event.Records.length) });
+    next.start();
+    await next.settled();
+    expect(again).toBe(0);
+  });
+
+  it('spreads records over lanes by partition key, each lane in stream order', () => {
+    const record = (pk: string, n: number): DynamoDBRecord => ({ eventID: `${pk}-${n}`, dynamodb: { Keys: { pk: { S: pk } } } });
+    const records = Array.from({ length: 40 }, (_, n) => record(`P#${n % 7}`, n));
+    const lanes = lanesOf(records, 3);
+    expect(lanes.flat()).toHaveLength(40);
+    for (const lane of lanes) {
+      const keysHere = new Set(lane.map((r) => r.dynamodb!.Keys!.pk!.S));
+      for (const other of lanes.filter((l) => l !== lane)) expect(other.some((r) => keysHere.has(r.dynamodb!.Keys!.pk!.S))).toBe(false);
+      const order = lane.map((r) => Number(r.eventID!.split('-')[1]));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
   });
 
   it('delivers updates and removals with their old images', async () => {

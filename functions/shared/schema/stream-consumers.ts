@@ -15,6 +15,11 @@ export interface StreamConsumerDefinition {
   /** Split a failing batch in two before retrying. */
   bisectOnError: boolean;
   /**
+   * Batches of one shard processed at once (Lambda's ParallelizationFactor, 1–10). Records of one
+   * partition key always go to the same one, in order, so an item's changes are never reordered.
+   */
+  parallelizationFactor: number;
+  /**
    * Records older than this go to the on-failure destination instead of the function. Kept well under
    * the stream's 24 h retention, so a record named in a failure message can still be read and replayed.
    */
@@ -34,14 +39,16 @@ const MAX_RECORD_AGE_SECONDS = 12 * 60 * 60;
 
 /**
  * The audit log consumer (docs/architecture.md#audit-log). Every entity type reaches it except the derived ones, so a new
- * module's entities are audited as soon as they are written. Records are processed in order, one
- * batch per shard at a time (parallelization factor 1), so an entity's chain follows its changes.
+ * module's entities are audited as soon as they are written. Order matters only within one entity's
+ * chain, and an entity's items share its partition key, so up to ten batches of a shard run at once;
+ * within a batch the consumer appends different chains at once too.
  */
 export const AUDIT_CONSUMER: StreamConsumerDefinition = {
   name: 'audit',
   batchSize: 50,
   retryAttempts: 5,
   bisectOnError: true,
+  parallelizationFactor: 10,
   maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: DERIVED_ENTITY_TYPES,
 };
@@ -55,6 +62,7 @@ export const DIRECTORY_SYNC_CONSUMER: StreamConsumerDefinition = {
   batchSize: 10,
   retryAttempts: 10,
   bisectOnError: true,
+  parallelizationFactor: 1,
   maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['staff'],
@@ -69,6 +77,7 @@ export const USAGE_PLAN_SYNC_CONSUMER: StreamConsumerDefinition = {
   batchSize: 10,
   retryAttempts: 10,
   bisectOnError: true,
+  parallelizationFactor: 1,
   maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['partner'],
@@ -87,6 +96,7 @@ export const APPROVAL_STARTER_CONSUMER: StreamConsumerDefinition = {
   batchSize: 10,
   retryAttempts: 20,
   bisectOnError: true,
+  parallelizationFactor: 1,
   maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['approval'],
@@ -104,6 +114,7 @@ export const EXPORT_WORKER_CONSUMER: StreamConsumerDefinition = {
   batchSize: 1,
   retryAttempts: 2,
   bisectOnError: false,
+  parallelizationFactor: 1,
   maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['export_job'],
@@ -124,6 +135,7 @@ export const METRICS_CONSUMER: StreamConsumerDefinition = {
   batchSize: 100,
   retryAttempts: 5,
   bisectOnError: true,
+  parallelizationFactor: 1,
   maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: DERIVED_ENTITY_TYPES,
   entityTypes: ['order', 'payment', 'refund', 'approval', 'ticket'],
@@ -133,8 +145,8 @@ export const METRICS_CONSUMER: StreamConsumerDefinition = {
 /**
  * The partner events consumer (functions/webhooks/consumer.ts, docs/modules/webhooks.md): inserts and
  * updates of the entity types whose changes make a partner event (functions/webhooks/events.ts
- * EVENT_SOURCE_TYPES, kept equal by a unit test). In order, one batch per shard at a time, so one
- * resource's events reach a partner's feed in the order of its changes. An event's key is derived from
+ * EVENT_SOURCE_TYPES, kept equal by a unit test). Up to ten batches of a shard at once; a resource's
+ * changes share its partition key, so its events still reach a partner's feed in the order of its changes. An event's key is derived from
  * the stream record, so retries and replays write nothing twice.
  */
 export const PARTNER_EVENTS_CONSUMER: StreamConsumerDefinition = {
@@ -142,6 +154,7 @@ export const PARTNER_EVENTS_CONSUMER: StreamConsumerDefinition = {
   batchSize: 50,
   retryAttempts: 10,
   bisectOnError: true,
+  parallelizationFactor: 10,
   maxRecordAgeSeconds: MAX_RECORD_AGE_SECONDS,
   excludeEntityTypes: [],
   entityTypes: ['order', 'product', 'content', 'shipment'],
