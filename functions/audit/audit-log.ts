@@ -3,16 +3,21 @@ import { decodeCursor, encodeCursor } from '../shared/cursor';
 import { badRequest } from '../shared/errors';
 import { auditKeys } from '../shared/keys';
 import { chainHash, GENESIS_HASH, type Change } from './audit-entry';
+import pLimit from 'p-limit';
+import { MAX_TRANSACTION_ACTIONS } from '../shared/transaction-repository';
 import {
-  appendEntries,
+  appendActionCount,
+  appendToChains,
   chainPages,
   chainSnapshot,
   queryActorEntries,
   queryDayEntries,
   queryEntityEntries,
-  readChainState,
+  readChainStates,
   MAX_ENTRIES_PER_APPEND,
+  type ChainAppend,
   type ChainLink,
+  type ChainState,
   type Page,
   type StoredEntry,
 } from './audit-repository';
@@ -39,8 +44,31 @@ export function expiryOf(at: string, retentionDays: number): number {
   return Math.floor(Date.parse(at) / 1000) + Math.round(retentionDays * DAY_SECONDS);
 }
 
-/** What one append may carry, well under TransactWriteItems' 4 MB (an entry is at most one item's 400 KB). */
+/** What one transaction may carry, well under TransactWriteItems' 4 MB (an entry is at most one item's 400 KB). */
 const MAX_APPEND_BYTES = 3 * 1024 * 1024;
+/** Transactions of a batch in flight at once (they touch different chains). */
+const TRANSACTION_CONCURRENCY = 4;
+
+/** The changes' entries, chained after the head the state read. */
+function chainEntries(changes: readonly Change[], state: ChainState, retentionDays: number): StoredEntry[] {
+  let head = state.head;
+  return changes.map((change) => {
+    const seq = (head?.seq ?? 0) + 1;
+    const prevHash = head?.hash ?? GENESIS_HASH;
+    const content = { ...change, seq, prevExpiresAt: head ? head.expiresAt : null };
+    const entry: StoredEntry = {
+      ...content,
+      prevHash,
+      hash: chainHash(prevHash, content),
+      day: auditKeys.day(change.at),
+      ...(state.held ? { legalHold: true } : { expiresAt: expiryOf(change.at, retentionDays) }),
+    };
+    head = { seq, hash: entry.hash, expiresAt: entry.expiresAt ?? null };
+    return entry;
+  });
+}
+
+const sizeOf = (entries: readonly StoredEntry[]) => entries.reduce((bytes, entry) => bytes + JSON.stringify(entry).length, 0);
 
 /** Consecutive runs of entries that each fit one transaction. */
 function appendsOf(entries: readonly StoredEntry[]): StoredEntry[][] {
@@ -66,6 +94,8 @@ export interface RecordResult {
   duplicates: number;
 }
 
+const markerExpiry = (options: RecordOptions) => Math.floor((options.now ?? clockNow)() / 1000) + MARKER_TTL_SECONDS;
+
 /**
  * Appends changes of one entity, in the order given, to its chain, each exactly once: changes whose
  * stream event is already recorded append nothing (duplicates); the rest are chained after the head
@@ -73,37 +103,25 @@ export interface RecordResult {
  * that lost the race for the head, or found an event recorded meanwhile, reads the chain again and
  * carries on with what is still unrecorded.
  */
-export async function recordChanges(changes: readonly Change[], options: RecordOptions): Promise<RecordResult> {
+export function recordChanges(changes: readonly Change[], options: RecordOptions): Promise<RecordResult> {
+  return recordChain(changes, options);
+}
+
+/** recordChanges, starting from a state already read (fresh from the same request) when given. */
+async function recordChain(changes: readonly Change[], options: RecordOptions, known?: ChainState): Promise<RecordResult> {
   const first = changes[0];
   if (!first) return { appended: 0, duplicates: 0 };
   const { entityType, entityId } = first;
   if (changes.some((c) => c.entityType !== entityType || c.entityId !== entityId)) throw new Error('recordChanges takes the changes of one entity');
-  const now = options.now ?? clockNow;
   let pending = [...changes];
   let appended = 0;
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
-    const state = await readChainState(pending.map((c) => c.eventId), entityType, entityId);
-    pending = pending.filter((c) => !state.recorded.has(c.eventId));
+    const [state] = attempt === 1 && known ? [known] : await readChainStates([{ entityType, entityId, eventIds: pending.map((c) => c.eventId) }]);
+    pending = pending.filter((c) => !state!.recorded.has(c.eventId));
     if (pending.length === 0) return { appended, duplicates: changes.length - appended };
-    let head = state.head;
-    const entries = pending.map((change) => {
-      const seq = (head?.seq ?? 0) + 1;
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      const content = { ...change, seq, prevExpiresAt: head ? head.expiresAt : null };
-      const entry: StoredEntry = {
-        ...content,
-        prevHash,
-        hash: chainHash(prevHash, content),
-        day: auditKeys.day(change.at),
-        ...(state.held ? { legalHold: true } : { expiresAt: expiryOf(change.at, options.retentionDays) }),
-      };
-      head = { seq, hash: entry.hash, expiresAt: entry.expiresAt ?? null };
-      return entry;
-    });
-    let previousSeq = state.head?.seq;
-    for (const append of appendsOf(entries)) {
-      const result = await appendEntries(append, previousSeq, Math.floor(now() / 1000) + MARKER_TTL_SECONDS);
-      if (result !== 'appended') break;
+    let previousSeq = state!.head?.seq;
+    for (const append of appendsOf(chainEntries(pending, state!, options.retentionDays))) {
+      if ((await appendToChains([{ entries: append, previousSeq }], markerExpiry(options))) !== 'appended') break;
       appended += append.length;
       previousSeq = append[append.length - 1]!.seq;
       const written = new Set(append.map((e) => e.eventId));
@@ -112,6 +130,60 @@ export async function recordChanges(changes: readonly Change[], options: RecordO
     if (pending.length === 0) return { appended, duplicates: changes.length - appended };
   }
   throw new Error(`The audit chain of ${entityType} ${entityId} kept moving; ${pending.length} change(s) will be retried`);
+}
+
+/**
+ * Appends the changes of many entities (one list per entity, each in stream order), each exactly
+ * once, in few requests: the state of every chain in one read, then the chains' appends packed
+ * several to a transaction (a chain's whole append in one), those transactions sent at once. A chain
+ * whose transaction lost a race, or too long for one transaction, goes the way of recordChanges.
+ * Returns, per entity, the error that kept its changes from being recorded (undefined: recorded).
+ */
+export async function recordBatch(chains: ReadonlyArray<readonly Change[]>, options: RecordOptions): Promise<Array<Error | undefined>> {
+  const outcome: Array<Error | undefined> = chains.map(() => undefined);
+  /** Chains recorded on their own: with the state read (too long for a shared transaction), or afresh (undefined: lost a race). */
+  const alone = new Map<number, ChainState | undefined>();
+  const states = await readChainStates(chains.map((changes) => ({ entityType: changes[0]!.entityType, entityId: changes[0]!.entityId, eventIds: changes.map((c) => c.eventId) })));
+  const packed: Array<{ chains: number[]; appends: ChainAppend[]; actions: number; bytes: number }> = [];
+  chains.forEach((changes, index) => {
+    const state = states[index]!;
+    const pending = changes.filter((c) => !state.recorded.has(c.eventId));
+    if (pending.length === 0) return;
+    const entries = chainEntries(pending, state, options.retentionDays);
+    const actions = appendActionCount(entries.length);
+    const bytes = sizeOf(entries);
+    if (actions > MAX_TRANSACTION_ACTIONS || bytes > MAX_APPEND_BYTES) {
+      alone.set(index, state);
+      return;
+    }
+    let transaction = packed.find((t) => t.actions + actions <= MAX_TRANSACTION_ACTIONS && t.bytes + bytes <= MAX_APPEND_BYTES);
+    if (!transaction) packed.push((transaction = { chains: [], appends: [], actions: 0, bytes: 0 }));
+    transaction.chains.push(index);
+    transaction.appends.push({ entries, previousSeq: state.head?.seq });
+    transaction.actions += actions;
+    transaction.bytes += bytes;
+  });
+  const limit = pLimit(TRANSACTION_CONCURRENCY);
+  await Promise.all(
+    packed.map((transaction) =>
+      limit(async () => {
+        const result = await appendToChains(transaction.appends, markerExpiry(options)).catch(() => 'failed' as const);
+        if (result !== 'appended') for (const index of transaction.chains) alone.set(index, undefined);
+      }),
+    ),
+  );
+  await Promise.all(
+    [...alone].map(([index, state]) =>
+      limit(async () => {
+        try {
+          await recordChain(chains[index]!, options, state);
+        } catch (error) {
+          outcome[index] = error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    ),
+  );
+  return outcome;
 }
 
 // ---------------------------------------------------------------------------------------------

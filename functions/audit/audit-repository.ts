@@ -61,8 +61,6 @@ function entryOf(item: Record<string, unknown>): StoredEntry {
   return entry as unknown as StoredEntry;
 }
 
-const sameKey = (a: Record<string, unknown>, b: PrimaryKey) => a.pk === b.pk && a.sk === b.sk;
-
 /** A hold item is in force until it carries `releasedAt`. */
 const holdInForce = (item: Record<string, unknown> | undefined) => item !== undefined && (item.releasedAt === undefined || item.releasedAt === null);
 
@@ -88,43 +86,61 @@ async function batchGetConsistent(keys: PrimaryKey[]): Promise<Record<string, un
   return found;
 }
 
+/** The entity and the stream events whose state an append needs. */
+export interface ChainRequest {
+  entityType: string;
+  entityId: string;
+  eventIds: readonly string[];
+}
+
 /**
- * Everything appending changes of one chain needs, strongly consistent, in one BatchGetItem (more
- * only past 95 events): the events' markers, the chain head and the three legal-hold levels.
+ * Everything appending changes of many chains needs, strongly consistent, in one BatchGetItem per
+ * 100 keys (sent at once): each chain's head, its events' markers and the legal holds (on the entity,
+ * on its type, on everything).
  */
-export async function readChainState(eventIds: readonly string[], entityType: string, entityId: string): Promise<ChainState> {
-  const head = auditKeys.head(entityType, entityId);
-  const holds = [auditKeys.hold(entityType, entityId), auditKeys.hold(entityType), auditKeys.hold()];
-  const found = await batchGetConsistent([head, ...holds, ...eventIds.map((id) => auditKeys.event(id))]);
-  const headItem = found.find((item) => sameKey(item, head));
-  const recorded = new Set(eventIds.filter((id) => found.some((item) => sameKey(item, auditKeys.event(id)))));
-  return {
-    recorded,
-    ...(headItem ? { head: headOf(headItem) } : {}),
-    held: holds.some((key) => holdInForce(found.find((item) => sameKey(item, key)))),
-  };
+export async function readChainStates(chains: readonly ChainRequest[]): Promise<ChainState[]> {
+  const keys = new Map<string, PrimaryKey>();
+  const add = (key: PrimaryKey) => keys.set(`${key.pk}|${key.sk}`, key);
+  for (const chain of chains) {
+    add(auditKeys.head(chain.entityType, chain.entityId));
+    add(auditKeys.hold(chain.entityType, chain.entityId));
+    add(auditKeys.hold(chain.entityType));
+    for (const id of chain.eventIds) add(auditKeys.event(id));
+  }
+  add(auditKeys.hold());
+  const all = [...keys.values()];
+  const pages = await Promise.all(
+    Array.from({ length: Math.ceil(all.length / MAX_BATCH_GET_KEYS) }, (_, i) => batchGetConsistent(all.slice(i * MAX_BATCH_GET_KEYS, (i + 1) * MAX_BATCH_GET_KEYS))),
+  );
+  const found = new Map(pages.flat().map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
+  const get = (key: PrimaryKey) => found.get(`${key.pk}|${key.sk}`);
+  return chains.map((chain) => {
+    const headItem = get(auditKeys.head(chain.entityType, chain.entityId));
+    const holds = [auditKeys.hold(chain.entityType, chain.entityId), auditKeys.hold(chain.entityType), auditKeys.hold()];
+    return {
+      recorded: new Set(chain.eventIds.filter((id) => get(auditKeys.event(id)) !== undefined)),
+      ...(headItem ? { head: headOf(headItem) } : {}),
+      held: holds.some((key) => holdInForce(get(key))),
+    };
+  });
 }
 
 export type AppendResult = 'appended' | 'duplicate' | 'conflict';
 
-/** The most entries one append carries: each is two actions (entry, marker), plus the head. */
-export const MAX_ENTRIES_PER_APPEND = Math.floor((MAX_TRANSACTION_ACTIONS - 1) / 2);
+/** Consecutive entries of one chain, to follow the head at `previousSeq` (undefined: a new chain). */
+export interface ChainAppend {
+  entries: readonly StoredEntry[];
+  previousSeq: number | undefined;
+}
 
-/**
- * Appends consecutive entries of one chain in one transaction: the head (must still be at
- * `previousSeq`, or absent), then per entry the entry (its sequence number must be free) and the
- * marker of its stream event (must not exist). Returns `duplicate` when one of the events was
- * recorded meanwhile, `conflict` when another writer moved the chain first; either way nothing was
- * written, and the caller reads the chain again.
- */
-export async function appendEntries(entries: readonly StoredEntry[], previousSeq: number | undefined, markerExpiresAt: number): Promise<AppendResult> {
-  const last = entries[entries.length - 1];
-  if (!last) return 'appended';
-  if (entries.length > MAX_ENTRIES_PER_APPEND) throw new Error(`An append holds at most ${MAX_ENTRIES_PER_APPEND} entries, not ${entries.length}`);
+/** The actions of one chain's append: its head, then per entry the entry and its event's marker. */
+function appendActions({ entries, previousSeq }: ChainAppend, markerExpiresAt: number): NamedAction[] {
+  const last = entries[entries.length - 1]!;
   const table = auditTableName();
+  const chain = `${last.entityType}/${last.entityId}`;
   const actions: NamedAction[] = [
     {
-      name: 'head',
+      name: `head:${chain}`,
       action: {
         Put: {
           TableName: table,
@@ -146,7 +162,7 @@ export async function appendEntries(entries: readonly StoredEntry[], previousSeq
   for (const entry of entries) {
     actions.push(
       {
-        name: `entry:${entry.seq}`,
+        name: `entry:${chain}:${entry.seq}`,
         action: {
           Put: {
             TableName: table,
@@ -156,7 +172,7 @@ export async function appendEntries(entries: readonly StoredEntry[], previousSeq
         },
       },
       {
-        name: `event:${entry.seq}`,
+        name: `event:${chain}:${entry.seq}`,
         action: {
           Put: {
             TableName: table,
@@ -167,8 +183,27 @@ export async function appendEntries(entries: readonly StoredEntry[], previousSeq
       },
     );
   }
+  return actions;
+}
+
+/** Actions of an append of `entries` entries: the head, and an entry and a marker each. */
+export const appendActionCount = (entries: number) => 1 + 2 * entries;
+
+/** The most entries one chain's append carries in a transaction of its own. */
+export const MAX_ENTRIES_PER_APPEND = Math.floor((MAX_TRANSACTION_ACTIONS - 1) / 2);
+
+/**
+ * Appends to one or more chains in one transaction (each chain at most once): per chain the head
+ * (must still be at `previousSeq`, or absent), its entries (sequence numbers must be free) and their
+ * events' markers (must not exist). Returns `duplicate` when an event was recorded meanwhile,
+ * `conflict` when another writer moved a chain first; either way nothing was written, and the
+ * caller reads the chains again.
+ */
+export async function appendToChains(appends: readonly ChainAppend[], markerExpiresAt: number): Promise<AppendResult> {
+  const actions = appends.filter((a) => a.entries.length > 0).flatMap((a) => appendActions(a, markerExpiresAt));
+  if (actions.length === 0) return 'appended';
   try {
-    // A conflict comes straight back: the caller reads the head again before it retries.
+    // A conflict comes straight back: the caller reads the heads again before it retries.
     await transactWrite(actions, { retryConflicts: false });
     return 'appended';
   } catch (error) {

@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { documentClient } from '../../functions/shared/db';
 import { APPROVAL_ACTION, commitOutcome } from '../../functions/approvals/approval-repository';
-import { appendEntries, type StoredEntry } from '../../functions/audit/audit-repository';
+import { appendToChains, type StoredEntry } from '../../functions/audit/audit-repository';
 import { HttpProblem } from '../../functions/shared/errors';
 import { TransactionCancelled, transactWrite } from '../../functions/shared/transaction-repository';
 
@@ -78,19 +78,19 @@ describe('callers read the reasons by name', () => {
   const entry = { entityType: 'product', entityId: 'P1', seq: 2, eventId: 'E1', hash: 'h' } as unknown as StoredEntry;
 
   it('the audit writer: a recorded event is a duplicate; a moved head or a conflict is a conflict, answered at once', async () => {
-    // Actions: head, then entry and marker per entry.
+    // Actions per chain: head, then entry and marker per entry.
     dynamo
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'ConditionalCheckFailed']))
       .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None']))
       .rejectsOnce(cancelled(['None', 'TransactionConflict', 'None']))
-      .rejectsOnce(cancelled(['None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
-    await expect(appendEntries([entry], 1, 0)).resolves.toBe('duplicate');
-    await expect(appendEntries([entry], 1, 0)).resolves.toBe('conflict');
-    await expect(appendEntries([entry], 1, 0)).resolves.toBe('conflict');
-    await expect(appendEntries([entry, { ...entry, seq: 3, eventId: 'E2' }], 1, 0)).resolves.toBe('duplicate');
+      .rejectsOnce(cancelled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
+    await expect(appendToChains([{ entries: [entry], previousSeq: 1 }], 0)).resolves.toBe('duplicate');
+    await expect(appendToChains([{ entries: [entry], previousSeq: 1 }], 0)).resolves.toBe('conflict');
+    await expect(appendToChains([{ entries: [entry], previousSeq: 1 }], 0)).resolves.toBe('conflict');
+    await expect(appendToChains([{ entries: [entry], previousSeq: 1 }, { entries: [{ ...entry, entityId: 'P2' }], previousSeq: 1 }], 0)).resolves.toBe('duplicate');
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(4);
-    expect(dynamo.commandCalls(TransactWriteCommand)[3]!.args[0].input.TransactItems).toHaveLength(5);
+    expect(dynamo.commandCalls(TransactWriteCommand)[3]!.args[0].input.TransactItems).toHaveLength(6);
   });
 
   it("an approval's outcome: a lost guard is a retry already done; a lost subject condition names the subject's action", async () => {
