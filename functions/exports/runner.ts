@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { nowIso } from '../shared/clock';
 import { optionalEnv } from '../shared/env';
 import type { WriteContext } from '../shared/write-context';
-import { ENTITY_DEFINITIONS, rowMapper, type ColumnDefinition } from './entities';
+import { ENTITY_DEFINITIONS, rowMapper, type ColumnDefinition, type Row } from './entities';
 import type { ExportJobRecord } from './export-job-repository';
 import { createFormatWriter, FORMAT_FILES, type WriterState } from './formats';
 import {
@@ -16,12 +16,14 @@ import {
   type UploadedPart,
 } from './object-store';
 import { lowerBound, upperBound } from './files';
-import { scanPage } from './source-repository';
+import { scanPage, scanRequest, scanSegments, type ScanKey } from './source-repository';
 
 /**
- * Runs one leg of an export job (docs/architecture.md#analytics-and-exports): parallel Scan segments, page by page → row mapper →
- * format writer → S3 multipart upload, with memory bounded by a page per segment, one Parquet row
- * group and one part. When the invocation nears its end, every segment stops after its current
+ * Runs one leg of an export job (docs/architecture.md#analytics-and-exports): parallel Scan segments
+ * (as many as the table's size calls for), page by page → row mapper → format writer → S3 multipart
+ * upload. Reading, writing and uploading overlap: each segment has its next page on the way while
+ * the current one is written, and up to PARALLEL_PARTS parts upload at once. Memory stays bounded
+ * whatever the size: two pages per segment, one Parquet row group and PARALLEL_PARTS + 2 parts. When the invocation nears its end, every segment stops after its current
  * page, the writer flushes, the bytes short of a part go to a tail object, and the state (upload id,
  * parts, each segment's last key, the writer's state) to a checkpoint object; the next leg goes on
  * from there. The checksum is computed while writing when the job runs in one leg, and by reading
@@ -39,8 +41,8 @@ export interface LegOptions {
   remainingMs: () => number;
   /** Stop reading when fewer than this many milliseconds are left. */
   reserveMs: number;
-  /** Parallel Scan segments. */
-  segments: number;
+  /** Parallel Scan segments of a new job (default: sized to the table, scanSegments); a resumed job keeps its own. */
+  segments?: number;
   /** Items per Scan page (default: DynamoDB's 1 MB pages). */
   pageLimit?: number;
 }
@@ -52,7 +54,7 @@ export type LegResult =
 interface Checkpoint {
   uploadId?: string;
   parts: UploadedPart[];
-  segments: { done: boolean; lastKey?: Record<string, unknown> }[];
+  segments: { done: boolean; lastKey?: ScanKey }[];
   rowCount: number;
   /** Bytes written so far, the tail included. */
   bytes: number;
@@ -66,30 +68,62 @@ interface Checkpoint {
 const checkpointKey = (jobId: string) => `checkpoints/${jobId}/state.json`;
 const tailKey = (jobId: string, leg: number) => `checkpoints/${jobId}/tail-${leg}`;
 
-/** Chunks in order into parts of PART_BYTES; the multipart upload starts with the first full part. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Uploads at once at most this many parts (each PART_BYTES): with the part being filled, the
+ * memory parts take is bounded by (PARALLEL_PARTS + 2) × PART_BYTES, about 48 MiB with 8 MiB parts.
+ */
+export const PARALLEL_PARTS = 4;
+
+/**
+ * Chunks in order into parts of PART_BYTES, numbered as they are cut (so in file order); up to
+ * PARALLEL_PARTS upload at once. The multipart upload starts with the first full part.
+ */
 class PartSink {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
-  private chain: Promise<void> = Promise.resolve();
+  /** Cut parts waiting for an upload slot. */
+  private readonly queue: { number: number; body: Uint8Array }[] = [];
+  private uploading = 0;
+  private nextPart: number;
+  private upload: Promise<string> | undefined;
+  private failure: unknown;
+  private settled = deferred();
   bytes: number;
 
   constructor(
     private readonly key: string,
     private readonly file: { contentType: string; disposition: string },
-    public uploadId: string | undefined,
+    uploadId: string | undefined,
     public readonly parts: UploadedPart[],
     tail: Uint8Array | undefined,
     bytesSoFar: number,
     private readonly hash: Hash | undefined,
   ) {
     this.bytes = bytesSoFar;
+    this.nextPart = parts.length + 1;
+    if (uploadId !== undefined) this.upload = Promise.resolve(uploadId);
     if (tail && tail.length > 0) {
       this.chunks.push(tail);
       this.buffered = tail.length;
     }
   }
 
-  /** Takes the chunks at once (so the order is the call order); resolves once any full part is uploaded. */
+  /** The upload's id once it has one (after the first full part). */
+  async uploadId(): Promise<string | undefined> {
+    return this.upload;
+  }
+
+  /**
+   * Takes the chunks at once (so the file's order is the call order) and cuts the full parts;
+   * resolves when no cut part waits for a slot, so a caller that awaits it before producing more
+   * keeps the parts in memory bounded. Rejects once an upload has failed.
+   */
   push(chunks: readonly Uint8Array[]): Promise<void> {
     for (const chunk of chunks) {
       if (chunk.length === 0) continue;
@@ -98,42 +132,80 @@ class PartSink {
       this.bytes += chunk.length;
       this.hash?.update(chunk);
     }
-    while (this.buffered >= PART_BYTES) {
-      const part = this.take(PART_BYTES);
-      this.chain = this.chain.then(() => this.upload(part));
-    }
-    return this.chain;
+    while (this.buffered >= PART_BYTES) this.queue.push({ number: this.nextPart++, body: this.take(PART_BYTES) });
+    this.pump();
+    return this.until(() => this.queue.length === 0);
   }
 
+  /** The first `size` bytes buffered, copied into one part; the rest stays buffered. */
   private take(size: number): Uint8Array {
-    const all = Buffer.concat(this.chunks, this.buffered);
-    const part = all.subarray(0, size);
-    const rest = all.subarray(size);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
+    const part = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = this.chunks[0]!;
+      const used = Math.min(chunk.length, size - filled);
+      part.set(used === chunk.length ? chunk : chunk.subarray(0, used), filled);
+      filled += used;
+      if (used === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(used);
+    }
+    this.buffered -= size;
     return part;
   }
 
-  private async upload(part: Uint8Array): Promise<void> {
-    this.uploadId ??= await createUpload(this.key, this.file.contentType, this.file.disposition);
-    this.parts.push(await uploadPart(this.key, this.uploadId, this.parts.length + 1, part));
+  private pump(): void {
+    while (this.failure === undefined && this.uploading < PARALLEL_PARTS && this.queue.length > 0) {
+      const part = this.queue.shift()!;
+      this.uploading++;
+      void this.send(part.number, part.body).then(
+        (uploaded) => {
+          this.parts.push(uploaded);
+          this.uploading--;
+          this.pump();
+          this.signal();
+        },
+        (error: unknown) => {
+          this.failure ??= error;
+          this.uploading--;
+          this.signal();
+        },
+      );
+    }
+  }
+
+  private async send(number: number, body: Uint8Array): Promise<UploadedPart> {
+    this.upload ??= createUpload(this.key, this.file.contentType, this.file.disposition);
+    return uploadPart(this.key, await this.upload, number, body);
+  }
+
+  private signal(): void {
+    const settled = this.settled;
+    this.settled = deferred();
+    settled.resolve();
+  }
+
+  private async until(done: () => boolean): Promise<void> {
+    while (this.failure === undefined && !done()) await this.settled.promise;
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /** Uploads what is pending and returns the bytes short of a part (they go into the tail object). */
   async drain(): Promise<Uint8Array> {
-    await this.chain;
+    await this.until(() => this.queue.length === 0 && this.uploading === 0);
+    this.parts.sort((a, b) => a.PartNumber - b.PartNumber);
     return this.take(this.buffered);
   }
 
   /** Writes the last part (or the whole object when it never reached a part) and completes the upload. */
   async complete(): Promise<void> {
     const last = await this.drain();
-    if (this.uploadId === undefined) {
+    const uploadId = await this.uploadId();
+    if (uploadId === undefined) {
       await putObject(this.key, last, this.file.contentType, this.file.disposition);
       return;
     }
-    if (last.length > 0) this.parts.push(await uploadPart(this.key, this.uploadId, this.parts.length + 1, last));
-    await completeUpload(this.key, this.uploadId, this.parts);
+    if (last.length > 0) this.parts.push(await uploadPart(this.key, uploadId, this.nextPart++, last));
+    await completeUpload(this.key, uploadId, this.parts);
   }
 }
 
@@ -158,7 +230,9 @@ export async function runLeg(job: ExportJobRecord, options: LegOptions): Promise
   const tail = checkpoint && checkpoint.tailBytes > 0 ? await getObjectBytes(checkpoint.tailKey) : undefined;
   if (checkpoint && checkpoint.tailBytes > 0 && tail?.length !== checkpoint.tailBytes) throw new Error('The checkpoint tail is missing or incomplete');
 
-  const segments: Checkpoint['segments'] = checkpoint?.segments ?? Array.from({ length: options.segments }, () => ({ done: false }));
+  // The segment count is chosen by the first leg; later ones go on with the checkpoint's segments.
+  const segments: Checkpoint['segments'] =
+    checkpoint?.segments ?? Array.from({ length: options.segments ?? (await scanSegments(entity)) }, () => ({ done: false }));
   let rowCount = checkpoint?.rowCount ?? 0;
   const hash = checkpoint ? undefined : createHash('sha256');
   const writer = createFormatWriter(job.format, columns, checkpoint?.writer);
@@ -171,33 +245,57 @@ export async function runLeg(job: ExportJobRecord, options: LegOptions): Promise
     checkpoint ? checkpoint.bytes : 0,
     hash,
   );
-  const range = {
+  const request = scanRequest(entity, {
     ...(job.filter?.from ? { from: lowerBound(job.filter.from) } : {}),
     ...(job.filter?.to ? { to: upperBound(job.filter.to) } : {}),
     ...(job.filter?.status ? { status: job.filter.status } : {}),
-  };
+  });
 
   let stopping = false;
   const shouldStop = () => (stopping ||= options.remainingMs() < options.reserveMs);
+  let failed = false;
+
+  /**
+   * One segment: the next page is requested as soon as the current one has arrived (at most one page
+   * ahead, so a segment holds at most two), and the current one is mapped and written meanwhile. A
+   * segment's cursor moves only past pages that were written, so a checkpoint never skips a row; when
+   * the leg stops, the page already requested is still written (no page is read twice or dropped).
+   * Every leg reads at least one page per unfinished segment, so a job always progresses.
+   */
+  const readSegment = async (segment: Checkpoint['segments'][number], index: number) => {
+    const read = (key: ScanKey | undefined) => {
+      const page = scanPage(request, index, segments.length, key, options.pageLimit);
+      page.catch(() => undefined); // awaited below; never an unhandled rejection if the leg fails first
+      return page;
+    };
+    let next = segment.done ? undefined : read(segment.lastKey);
+    while (next && !failed) {
+      const page = await next;
+      next = page.lastKey && !shouldStop() ? read(page.lastKey) : undefined;
+      const rows = mapPage(page.items);
+      rowCount += rows.length;
+      const written = sink.push(writer.write(rows));
+      if (page.lastKey) segment.lastKey = page.lastKey;
+      else {
+        segment.done = true;
+        delete segment.lastKey;
+      }
+      await written;
+    }
+  };
+  const mapPage = (items: readonly Record<string, unknown>[]) => {
+    const rows: Row[] = [];
+    for (const item of items) for (const row of mapRows(item)) rows.push(row);
+    return rows;
+  };
 
   await Promise.all(
-    segments.map(async (segment, index) => {
-      // Every leg reads at least one page per unfinished segment, so a job always progresses.
-      let pages = 0;
-      while (!segment.done && !(pages > 0 && shouldStop())) {
-        pages++;
-        const page = await scanPage(entity, range, index, segments.length, segment.lastKey, options.pageLimit);
-        const rows = page.items.flatMap(mapRows);
-        rowCount += rows.length;
-        const written = sink.push(writer.write(rows));
-        if (page.lastKey) segment.lastKey = page.lastKey;
-        else {
-          segment.done = true;
-          delete segment.lastKey;
-        }
-        await written;
-      }
-    }),
+    segments.map((segment, index) =>
+      readSegment(segment, index).catch((error: unknown) => {
+        failed = true; // the other segments stop after their current page
+        throw error;
+      }),
+    ),
   );
 
   if (segments.every((segment) => segment.done)) {
@@ -214,11 +312,12 @@ export async function runLeg(job: ExportJobRecord, options: LegOptions): Promise
 
   await sink.push(writer.flush());
   const rest = await sink.drain();
+  const uploadId = await sink.uploadId();
   const legs = (checkpoint?.legs ?? 0) + 1;
   const nextTail = tailKey(job.id, legs);
   await putObject(nextTail, rest, 'application/octet-stream');
   const next: Checkpoint = {
-    ...(sink.uploadId ? { uploadId: sink.uploadId } : {}),
+    ...(uploadId ? { uploadId } : {}),
     parts: sink.parts,
     segments,
     rowCount,

@@ -19,8 +19,8 @@ import { runLeg, workerContext, type LegOptions } from './runner';
  *   entity as Parquet under `daily/<entity>/dt=<date>/` for the Glue tables, personal data masked.
  */
 
-/** Parallel Scan segments per job. */
-const SEGMENTS = Number(optionalEnv('EXPORT_SCAN_SEGMENTS', '4'));
+/** Parallel Scan segments per job when set; otherwise sized to the table (source-repository.ts, scanSegments). */
+const SEGMENTS = optionalEnv('EXPORT_SCAN_SEGMENTS', '');
 /** Stop reading this long before the invocation's end (a page, a part upload and the checkpoint fit). */
 const RESERVE_MS = Number(optionalEnv('EXPORT_RESERVE_MS', '60000'));
 
@@ -64,7 +64,7 @@ export async function runJobLeg(
     const result = await runLeg(claimed, {
       remainingMs: () => context.getRemainingTimeInMillis(),
       reserveMs: RESERVE_MS,
-      segments: SEGMENTS,
+      ...(SEGMENTS ? { segments: Number(SEGMENTS) } : {}),
       ...overrides,
     });
     if (result.outcome === 'checkpointed') {

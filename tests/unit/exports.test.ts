@@ -4,6 +4,8 @@ import { ENTITY_DEFINITIONS, EXPORT_ENTITIES, maskValue, rowMapper, type Row } f
 import { createFormatWriter, PARQUET_ROW_GROUP_ROWS } from '../../functions/exports/formats';
 import { planExport } from '../../functions/exports/jobs';
 import { CreateExportBody } from '../../functions/exports/schemas';
+import { nativeOf } from '../../functions/exports/source-repository';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { HttpProblem } from '../../functions/shared/errors';
 
 /** Export rules without I/O: column declarations, row mapping, masking, permissions, and the writers' output. */
@@ -105,6 +107,69 @@ describe('row mapping', () => {
     expect(maskValue('redact', '10.0.0.1')).toBe('***');
     expect(maskValue('email', null)).toBeNull();
   });
+});
+
+describe('what the worker reads (projection and decoding)', () => {
+  /** Every top-level attribute `rowsOf` reads of an item. */
+  const readsOf = (entity: (typeof EXPORT_ENTITIES)[number], item: Record<string, unknown>) => {
+    const read = new Set<string>();
+    ENTITY_DEFINITIONS[entity].rowsOf(
+      new Proxy(item, {
+        get: (target, key) => {
+          if (typeof key === 'string') read.add(key);
+          return target[key as string];
+        },
+      }),
+    );
+    return read;
+  };
+  const samples: Record<string, unknown>[] = [{}, order, customer, { ...order, lines: 'not a list', createdBy: 'staff:a', changes: [{ field: 'x' }] }];
+
+  it.each(EXPORT_ENTITIES)('%s: rowsOf reads only the attributes the Scan projects', (entity) => {
+    for (const item of samples) expect([...readsOf(entity, item)].filter((name) => !ENTITY_DEFINITIONS[entity].attributes.includes(name))).toEqual([]);
+    // And each projected attribute is read by something (no attribute travels for nothing).
+    const everyRead = new Set([...readsOf(entity, {}), ...readsOf(entity, { lines: [{}] })]);
+    expect(new Set(ENTITY_DEFINITIONS[entity].attributes)).toEqual(everyRead);
+  });
+
+  it.each(EXPORT_ENTITIES)('%s: a row has every column, in declared order (the mapper may pass it on as it is)', (entity) => {
+    const { columns, rowsOf } = ENTITY_DEFINITIONS[entity];
+    const [row] = rowsOf({ ...order, lines: [order.lines[0]] });
+    expect(Object.keys(row!)).toEqual(columns.map((c) => c.name));
+    expect(Object.values(row!).every((value) => value !== undefined)).toBe(true);
+  });
+
+  it('decodes an attribute value exactly as the document client does', () => {
+    const item = {
+      s: 'text',
+      empty: '',
+      n: 42,
+      negative: -7.5,
+      big: 2n ** 60n,
+      yes: true,
+      no: false,
+      nothing: null,
+      list: [1, 'two', { three: [3] }, [], {}],
+      map: { amount: 1_500, currency: 'EUR', nested: { deep: [true, null] } },
+      strings: new Set(['a', 'b']),
+      numbers: new Set([1, 2.5]),
+      bytes: new Uint8Array([1, 2, 3]),
+      byteSet: new Set([new Uint8Array([4]), new Uint8Array([5])]),
+    };
+    const stored = marshall(item);
+    const decoded = Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, nativeOf(value)]));
+    expect(decoded).toEqual(unmarshall(stored));
+    expect(decoded.big).toBe(2n ** 60n);
+    expect(decoded.strings).toEqual(new Set(['a', 'b']));
+  });
+
+  it('passes stored ISO 8601 UTC times on as they are, and normalizes any other date form', () => {
+    const [row] = rowMapper(ENTITY_DEFINITIONS.order, all(), new Set())({ ...order, createdAt: '2026-03-01T10:00:00.000Z', updatedAt: '2026-03-01T11:00:00+01:00' });
+    expect(row).toMatchObject({ created_at: '2026-03-01T10:00:00.000Z', updated_at: '2026-03-01T10:00:00.000Z' });
+    const [bad] = rowMapper(ENTITY_DEFINITIONS.order, all(), new Set())({ ...order, createdAt: 'yesterday', updatedAt: 5 });
+    expect(bad).toMatchObject({ created_at: null, updated_at: null });
+  });
+  const all = () => ENTITY_DEFINITIONS.order.columns;
 });
 
 describe('permissions', () => {
