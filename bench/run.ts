@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { MODULES } from '../functions/shared/http/route';
 import { startBenchEnvironment } from './bench-env';
 import { bundle, EXTRA_FUNCTIONS, type BundleResult } from './bundles';
-import { AUTHORIZER_ASSUMED_MS, AUTHORIZER_READ_UNITS, billedUnits, costPerMillion, PRICES } from './cost';
+import { coldStartReportLines, coldStartTargetRows, measureColdStart } from './cold-start';
+import { AUTHORIZER_ASSUMED_MS, AUTHORIZER_READ_UNITS, billedUnits, costPerMillion, PRICES, routeCostColumns, routeCostReportLines, routeCostTargetRows } from './cost';
+import { exportsReportLines, exportsTargetRows } from './exports';
+import { httpThroughputReportLines, httpThroughputTargetRows, measureHttpThroughput } from './http-throughput';
 import { ROUTE_BUDGETS, withAuth } from './route-budgets';
 import type { RouteMeasurement } from './route-measure';
 import { median, percentile, round } from './stats';
@@ -21,10 +24,20 @@ const WORK = join(HERE, '.work');
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 25);
 const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 400);
 const ROUTE_ROUNDS = Number(process.env.BENCH_ROUTE_ROUNDS ?? 3);
-const STREAM_BATCHES = Number(process.env.BENCH_STREAM_BATCHES ?? 10);
+/** Rounds of the stream consumers' synthetic batches (each: the audit consumer's ten batches of 50 at once). */
+const STREAM_ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 6);
 /** Orders exported per format (issue 7 asks for 200,000; lower it for a quick run). */
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 200_000);
-const WEBHOOK_ORDERS = Number(process.env.BENCH_WEBHOOK_ORDERS ?? 300);
+/** Orders of the burst on the local runtime (16 at a time). */
+const BURST_ORDERS = Number(process.env.BENCH_BURST_ORDERS ?? 300);
+/** The backlog after a burst is drained within this (issue 19). */
+const DRAIN_GOAL_MS = 2_000;
+/** The audit consumer keeps up with this many times the write rate the runtime sustains (issue 19). */
+const CONSUMER_HEADROOM = 10;
+/** Cold start samples per function (a fresh process each: about 0.3–0.6 s a sample). */
+const COLD_START_RUNS = Number(process.env.BENCH_COLD_START_RUNS ?? 10);
+/** Seconds of autocannon load per route (GET, order) on the local runtime. */
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const BUNDLE_LIMIT_KB = 400;
 const BUNDLE_LIMIT = BUNDLE_LIMIT_KB * 1024;
 const MODULE_MEMORY_MB = 1024; // lib/constructs/module-function.ts default; modules do not override it
@@ -179,6 +192,7 @@ function routeRows(measured: RouteMeasurement[]) {
       writeUnits: round(wru, 2),
       durationMs: round(m.durationMs, 1),
       costPerMillionUsd: { apiGateway: round(cost.apiGateway, 3), lambda: round(cost.lambda, 3), dynamodb: round(cost.dynamodb, 3), total: round(cost.total, 3) },
+      ...routeCostColumns(m, cost),
     };
   });
 }
@@ -190,12 +204,21 @@ type Results = {
   bundles: Awaited<ReturnType<typeof measureBundlesAndInit>>;
   routes: ReturnType<typeof routeRows>;
   latency: Awaited<ReturnType<typeof measureLatency>>;
-  stream: Awaited<ReturnType<typeof import('./stream').measureAuditConsumer>>;
+  stream: Awaited<ReturnType<typeof import('./stream').measureStreamConsumers>>;
   exports: Awaited<ReturnType<typeof import('./exports').measureExports>>;
   console: Awaited<ReturnType<typeof import('./console').measureConsole>>;
-  webhooks: Awaited<ReturnType<typeof import('./webhooks').measureWebhookDelivery>>;
+  burst: Awaited<ReturnType<typeof import('./burst').measureRuntimeBurst>>;
+  coldStart: Awaited<ReturnType<typeof measureColdStart>>;
+  http: Awaited<ReturnType<typeof measureHttpThroughput>>;
   prices: typeof PRICES;
 };
+
+/** The audit consumer's rate over the audited records the runtime's HTTP load writes per second. */
+function auditHeadroom(r: Results): number {
+  return r.http.auditedRecordsPerSecond ? round(r.stream.auditRecordsPerSecond / r.http.auditedRecordsPerSecond, 1) : 0;
+}
+
+const drained = (ms: number | null) => ms !== null && ms <= DRAIN_GOAL_MS;
 
 function report(r: Results): string {
   const kb = (bytes: number) => `${round(bytes / 1024, 1)} KB`;
@@ -220,14 +243,19 @@ function report(r: Results): string {
     '|---|---|:---:|',
     `| every function bundle ≤ ${BUNDLE_LIMIT_KB} KB minified | largest: ${largest.name} ${kb(largest.bytes)}; ${fns.filter((b) => b.withinLimit).length} of ${fns.length} within | ${yes(fns.every((b) => b.withinLimit))} |`,
     `| module init ratio ≤ 1.5 (median, vs SDK-only handler) | worst: ${worstInit.name} ${worstInit.initRatio} | ${yes(fns.every((b) => b.initRatio <= 1.5))} |`,
+    ...coldStartTargetRows(r.coldStart),
     `| GET latency ratio ≤ 1.3 (p50, vs the same raw SDK calls) | ${r.latency.get!.p50Ratio} (p99 ${r.latency.get!.p99Ratio}) | ${yes(r.latency.get!.p50Ratio <= 1.3)} |`,
     `| reads (GET): one DynamoDB request each beyond the authorization read | ${reads.length - overReads.length} of ${reads.length}${overReads.length ? `; two: ${overReads.map((x) => x.operationId).join(', ')}` : ''} | ${yes(overReads.length === 0)} |`,
     `| commands: one DynamoDB request each beyond the authorization read | ${commands.length - overCommands.length} of ${commands.length}; ${overCommands.length} read first what the write depends on: ${overCommands.map((x) => x.operationId).join(', ')} | ${yes(overCommands.length === 0)} |`,
     `| every route at its access pattern's minimum (bench/route-budgets.ts) | ${atMin} of ${r.routes.length}; above: ${r.routes.filter((x) => !x.atMinimum).map((x) => x.operationId).join(', ') || 'none'} | ${yes(atMin === r.routes.length)} |`,
+    ...routeCostTargetRows(r.routes),
+    ...httpThroughputTargetRows(r.http),
     `| admin console: initial JavaScript ≤ ${r.console.limitKb} KB gzipped, every screen loaded on demand | ${r.console.javascript.initialGzipKb} KB in ${r.console.javascript.initial.length} file(s); ${r.console.javascript.lazyChunks} chunks (${r.console.javascript.lazyGzipKb} KB) on demand | ${yes(r.console.withinLimit)} |`,
-    `| partner events: deliveries per second and write → delivery latency on the local runtime, beside the audit consumer | ${r.webhooks.deliveriesPerSecond} events/s; p50 ${r.webhooks.latencyP50Ms} ms, p99 ${r.webhooks.latencyP99Ms} ms; audit consumer ${r.stream.consumerRecordsPerSecond} records/s | reported |`,
+    `| audit consumer ≥ ${CONSUMER_HEADROOM}× the write rate the runtime sustains (audited records/s; beside it, the engine's raw batch-write rate) | ${r.stream.auditRecordsPerSecond} records/s vs ${r.http.auditedRecordsPerSecond ?? '?'} written/s by the runtime (${auditHeadroom(r)}×); engine ${r.stream.baselineRecordsPerSecond} records/s (consumer at ${r.stream.auditRatioToBaseline} of it) | ${yes(auditHeadroom(r) >= CONSUMER_HEADROOM)} |`,
+    `| backlog drained within ${DRAIN_GOAL_MS / 1000} s of a ${r.burst.burstSeconds} s burst (${r.burst.orders} orders, 16 at a time) | audit ${r.burst.auditDrainMs ?? 'not drained'} ms, metrics ${r.burst.metricsDrainMs ?? 'not drained'} ms, webhook deliveries ${r.burst.drainAfterLastWriteMs} ms | ${yes(drained(r.burst.auditDrainMs) && drained(r.burst.metricsDrainMs))} |`,
+    `| partner events: deliveries per second and write → delivery latency on the local runtime | ${r.burst.deliveriesPerSecond} events/s; p50 ${r.burst.latencyP50Ms} ms, p99 ${r.burst.latencyP99Ms} ms | reported |`,
     `| admin console: navigation → first list rendered (Chromium, local runtime), beside an empty page | ${r.console.firstList.firstListP50Ms} ms p50 (p90 ${r.console.firstList.firstListP90Ms} ms); empty page ${r.console.firstList.emptyPageP50Ms} ms; ratio ${r.console.firstList.ratio} | reported |`,
-    `| export memory bounded: RSS growth during an export of ${r.exports.rows.toLocaleString('en')} orders ≤ 256 MB in every format | ${r.exports.formats.map((f) => `${f.format} ${f.rssGrowthMb} MB`).join(', ')} (rows/s: ${r.exports.formats.map((f) => `${f.format} ${f.rowsPerSecond}`).join(', ')}) | ${yes(r.exports.formats.every((f) => f.rssGrowthMb <= 256))} |`,
+    ...exportsTargetRows(r.exports),
     '',
     '## Bundles and module init time',
     '',
@@ -245,6 +273,7 @@ function report(r: Results): string {
           .join(', ')} |`,
     ),
     '',
+    ...coldStartReportLines(r.coldStart),
     '## DynamoDB requests, capacity and cost per route',
     '',
     `Every route of the route table, called in process against DynamoDB Local on fixtures of its own (bench/route-scenarios.ts), warm container, median of ${ROUTE_ROUNDS} rounds. Requests and consumed capacity (\`ReturnConsumedCapacity: TOTAL\`, added by a bench-only middleware) of the call only; AUTH = the caller's staff record (GetItem, strongly consistent) every admin route reads first. Minimum and reason: bench/route-budgets.ts; tests/integration/route-request-counts.test.ts holds every route to its request list. RRU/WRU: billed units (at least 0.5 RRU per read request and 1 WRU per write request; DynamoDB Local reports 0 for empty results).`,
@@ -262,6 +291,7 @@ function report(r: Results): string {
     '',
     ...r.routes.map((x) => `- **${x.operationId}**${x.atMinimum ? '' : ' (above its minimum)'}: ${x.reason}`),
     '',
+    ...routeCostReportLines(r.routes),
     '## Handler latency against DynamoDB Local',
     '',
     `${LATENCY_ROUNDS} interleaved rounds, in process. The raw side makes the same SDK calls as the handler: the authorization read (staff record, strongly consistent, projected) then the route's own request.`,
@@ -270,17 +300,28 @@ function report(r: Results): string {
     '|---|---:|---:|---:|---:|---:|---:|',
     ...Object.values(r.latency).map((l) => `| ${l.label} | ${l.handlerP50Ms} ms | ${l.handlerP99Ms} ms | ${l.rawP50Ms} ms | ${l.rawP99Ms} ms | ${l.p50Ratio} | ${l.p99Ratio} |`),
     '',
-    '## Partner events',
+    ...httpThroughputReportLines(r.http),
+    '## Stream consumers',
     '',
-    `The local runtime (\`npm start\` in a process of its own) with a receiver on 127.0.0.1 subscribed to \`order.created\`; ${r.webhooks.orders} orders placed through the partner API, 16 at a time. Latency = from an order's 201 to its event reaching the receiver (stream poller, partner events consumer, durable local queue, delivery worker, signing). Beside it, the audit consumer's rate measured in this run on synthetic batches.`,
+    `Synthetic stream batches in process against DynamoDB Local (bench/stream.ts), ${r.stream.rounds} interleaved rounds with the consumers' AWS settings: the audit consumer gets ${r.stream.lanes} batches of ${r.stream.auditBatchSize} at once (its parallelization factor; each batch a quarter creates and the rest updates of the same products, in order), the metrics consumer batches of ${r.stream.metricsBatchSize} payments one at a time. The engine's rate: the two items per record the audit consumer writes (entry and marker) put by BatchWriteItem from as many concurrent writers, no reads and no conditions. The write rate beside it is the runtime's own under HTTP load (autocannon, partner orders at concurrency 16, times the audited records an order writes).`,
+    '',
+    '| what | records/s |',
+    '|---|---:|',
+    `| audit consumer | ${r.stream.auditRecordsPerSecond} |`,
+    `| engine: BatchWriteItem of the same items | ${r.stream.baselineRecordsPerSecond} |`,
+    `| metrics consumer | ${r.stream.metricsRecordsPerSecond} |`,
+    `| records the runtime writes under HTTP load (audited) | ${r.http.auditedRecordsPerSecond ?? '?'} |`,
+    '',
+    `A burst on the local runtime (\`npm start\` in a process of its own, bench/burst.ts): ${r.burst.orders} orders through the partner API, 16 at a time, with a receiver on 127.0.0.1 subscribed to \`order.created\`. Drain = from the last order's 201 until every order's audit chain exists, the daily metrics count every order, and every event reached the receiver. Latency = from an order's 201 to its event at the receiver (stream poller, partner events consumer, durable local queue, delivery worker, signing).`,
     '',
     '| what | measured |',
     '|---|---|',
-    `| orders written per second (HTTP, concurrency 16) | ${r.webhooks.writesPerSecond} |`,
-    `| events delivered per second | ${r.webhooks.deliveriesPerSecond} (${r.webhooks.delivered} of ${r.webhooks.orders}) |`,
-    `| write → delivery latency | p50 ${r.webhooks.latencyP50Ms} ms, p99 ${r.webhooks.latencyP99Ms} ms |`,
-    `| backlog drained after the last write | ${r.webhooks.drainAfterLastWriteMs} ms |`,
-    `| audit consumer (same run) | ${r.stream.consumerRecordsPerSecond} records/s |`,
+    `| burst | ${r.burst.burstSeconds} s, ${r.burst.writesPerSecond} orders/s, ${r.burst.auditedRecordsPerSecond} audited records/s (${r.burst.auditedRecordsPerOrder} per order) |`,
+    `| audit backlog drained after the last write | ${r.burst.auditDrainMs ?? 'not within 2 min'} ms |`,
+    `| metrics backlog drained after the last write | ${r.burst.metricsDrainMs ?? 'not within 2 min'} ms |`,
+    `| events delivered per second | ${r.burst.deliveriesPerSecond} (${r.burst.delivered} of ${r.burst.orders}) |`,
+    `| write → delivery latency | p50 ${r.burst.latencyP50Ms} ms, p99 ${r.burst.latencyP99Ms} ms |`,
+    `| webhook backlog drained after the last write | ${r.burst.drainAfterLastWriteMs} ms |`,
     '',
     '## Admin console',
     '',
@@ -297,24 +338,7 @@ function report(r: Results): string {
     `| \`/products\` → first row rendered | ${r.console.firstList.firstListP50Ms} ms | ${r.console.firstList.firstListP90Ms} ms |`,
     `| empty page | ${r.console.firstList.emptyPageP50Ms} ms | ${r.console.firstList.emptyPageP90Ms} ms |`,
     '',
-    '## Stream consumer and exports',
-    '',
-    `The audit consumer (functions/audit/consumer.ts) fed ${r.stream.batches} synthetic stream batches of ${r.stream.batchSize} records (a quarter of them creates, the rest updates of the same products, in order) against DynamoDB Local, interleaved with a baseline that only puts one item per record. The consumer does per record one BatchGetItem (event marker, chain head, legal holds) and one three-item TransactWriteItems (entry, head, marker), in stream order.`,
-    '',
-    '| consumer | records/s | baseline (one PutItem per record) records/s | ratio |',
-    '|---|---:|---:|---:|',
-    `| audit | ${r.stream.consumerRecordsPerSecond} | ${r.stream.baselineRecordsPerSecond} | ${r.stream.ratio} |`,
-    '',
-    `Exports (functions/exports): ${r.exports.rows.toLocaleString('en')} orders written straight into DynamoDB Local (two lines each, ${r.exports.seedRowsPerSecond} items/s with BatchWriteItem), then one job per format run as the worker runs it — ${r.exports.segments} parallel Scan segments → row mapper → format writer → S3 multipart upload (8 MiB parts) to s3rver in a process of its own — right after a baseline that only scans the same items (same segments, no mapping, writing or upload). Memory sampled every 20 ms in the bench process; growth = peak minus the level just before the run (the process also holds the bench's other state, so the absolute peak says little).`,
-    '',
-    '| format | rows | file | seconds | rows/s | scan-only rows/s | ratio | peak RSS | RSS growth | heap growth |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.exports.formats.map(
-      (f) =>
-        `| ${f.format} | ${f.rowCount.toLocaleString('en')} | ${round(f.bytes / 1024 / 1024, 1)} MB | ${f.seconds} | ${f.rowsPerSecond} | ${f.scanRowsPerSecond} | ${f.ratioToScan} | ${f.peakRssMb} MB | ${f.rssGrowthMb} MB | ${f.heapGrowthMb} MB |`,
-    ),
-    `| scan only | ${r.exports.scan.items.toLocaleString('en')} | – | – | – | – | 1 | ${r.exports.scan.peakRssMb} MB | ${r.exports.scan.rssGrowthMb} MB | ${r.exports.scan.heapGrowthMb} MB |`,
-    '',
+    ...exportsReportLines(r.exports),
   ].join('\n');
 }
 
@@ -332,15 +356,21 @@ async function main() {
   let latency: Awaited<ReturnType<typeof measureLatency>>;
   let stream: Results['stream'];
   let exportsResult: Results['exports'];
+  let coldStart: Results['coldStart'];
   try {
+    console.log('Measuring cold starts (init + first invocation)…');
+    coldStart = await measureColdStart(
+      FUNCTIONS.map((f) => ({ name: f.name, file: join(WORK, 'bundles', `${f.name}.js`) })),
+      COLD_START_RUNS,
+    );
     console.log('Measuring DynamoDB requests and capacity per route…');
     const { measureRoutes } = await import('./route-measure');
-    routes = routeRows(await measureRoutes(ROUTE_ROUNDS));
+    routes = routeRows(await measureRoutes(ROUTE_ROUNDS, undefined, { streamRecords: true }));
     console.log('Measuring handler latency against DynamoDB Local…');
     latency = await measureLatency();
-    console.log('Measuring the audit stream consumer…');
-    const { measureAuditConsumer } = await import('./stream');
-    stream = await measureAuditConsumer(STREAM_BATCHES);
+    console.log('Measuring the stream consumers…');
+    const { measureStreamConsumers } = await import('./stream');
+    stream = await measureStreamConsumers(STREAM_ROUNDS);
     console.log(`Measuring exports of ${EXPORT_ROWS} orders…`);
     const { measureExports } = await import('./exports');
     exportsResult = await measureExports(EXPORT_ROWS);
@@ -349,8 +379,13 @@ async function main() {
     await sfn.dispose();
     await env.stop();
   }
-  console.log(`Measuring webhook delivery of ${WEBHOOK_ORDERS} orders on the local runtime…`);
-  const webhooks = await (await import('./webhooks')).measureWebhookDelivery(WEBHOOK_ORDERS);
+  console.log(`Measuring a burst of ${BURST_ORDERS} orders on the local runtime (consumers' backlog, webhook delivery)…`);
+  const burst = await (await import('./burst')).measureRuntimeBurst(BURST_ORDERS);
+  console.log(`Measuring HTTP throughput of the local runtime (${HTTP_SECONDS} s per route)…`);
+  const http = await measureHttpThroughput({
+    durationSeconds: HTTP_SECONDS,
+    auditedRecordsPerOrder: routes.find((x) => x.operationId === 'partnerCreateOrder')?.consumers.audited,
+  });
   const results: Results = {
     generatedAt: new Date().toISOString(),
     node: process.versions.node,
@@ -361,7 +396,9 @@ async function main() {
     stream,
     exports: exportsResult,
     console: consoleResult,
-    webhooks,
+    burst,
+    coldStart,
+    http,
     prices: PRICES,
   };
   writeFileSync(join(HERE, 'results.json'), JSON.stringify(results, null, 2) + '\n');
