@@ -1,5 +1,5 @@
-import { DescribeTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { tableName } from '../shared/db';
+import { DescribeTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { bulkReadClient, tableName } from '../shared/db';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import type { EntityDefinition } from './entities';
@@ -32,14 +32,7 @@ export interface ScanPage {
   lastKey?: ScanKey;
 }
 
-let scanClient: DynamoDBClient | undefined;
-function client(): DynamoDBClient {
-  if (!scanClient) {
-    scanClient = new DynamoDBClient({ maxAttempts: 3 });
-    scanClient.middlewareStack.remove('loggerMiddleware');
-  }
-  return scanClient;
-}
+const client = bulkReadClient;
 
 let auditTable: string | undefined;
 function tableOf(entity: EntityDefinition): string {

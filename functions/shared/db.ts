@@ -10,6 +10,20 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ m
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });
 
+let bulkClient: DynamoDBClient | undefined;
+/**
+ * The low-level client for bulk reads that decode their own items (the export worker's Scans), made on
+ * first use. Its logger middleware is removed: it copies every answer through the operation's schema
+ * for a log line that is never written.
+ */
+export function bulkReadClient(): DynamoDBClient {
+  if (!bulkClient) {
+    bulkClient = new DynamoDBClient({ maxAttempts: 3 });
+    bulkClient.middlewareStack.remove('loggerMiddleware');
+  }
+  return bulkClient;
+}
+
 let cachedTableName: string | undefined;
 export function tableName(): string {
   cachedTableName ??= requireEnv('TABLE_NAME');
