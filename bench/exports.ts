@@ -157,7 +157,8 @@ export async function measureExports(rows: number) {
   try {
     console.log(`  seeding ${rows} orders…`);
     const seeding = await sampled(() => seedOrders(rows));
-    const { DynamoDBClient, ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const { bulkReadClient } = await import('../functions/shared/db');
     const { ENTITY_DEFINITIONS } = await import('../functions/exports/entities');
     const { planExport, queueExport, objectKeyOf } = await import('../functions/exports/jobs');
     const { SEGMENT_BYTES, scanRequest, scanSegments } = await import('../functions/exports/source-repository');
@@ -165,8 +166,7 @@ export async function measureExports(rows: number) {
     // The worker's choice for this table, asked the same way (bench/export-job.ts reports what it used).
     const segments = await scanSegments(ENTITY_DEFINITIONS.order);
     const request = scanRequest(ENTITY_DEFINITIONS.order, {});
-    const raw = new DynamoDBClient({ maxAttempts: 3 });
-    raw.middlewareStack.remove('loggerMiddleware'); // as the worker's client: no log line to build
+    const raw = bulkReadClient(); // the worker's own kind of client (it runs in another process)
 
     const scanOnly = () =>
       sampled(async () => {

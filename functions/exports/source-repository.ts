@@ -32,8 +32,6 @@ export interface ScanPage {
   lastKey?: ScanKey;
 }
 
-const client = bulkReadClient;
-
 let auditTable: string | undefined;
 function tableOf(entity: EntityDefinition): string {
   if (entity.source.table === 'main') return tableName();
@@ -56,7 +54,7 @@ const FALLBACK_SEGMENTS = 4;
  */
 export async function scanSegments(entity: EntityDefinition): Promise<number> {
   try {
-    const { Table } = await client().send(new DescribeTableCommand({ TableName: tableOf(entity) }));
+    const { Table } = await bulkReadClient().send(new DescribeTableCommand({ TableName: tableOf(entity) }));
     const bytes = Table?.TableSizeBytes ?? 0;
     return Math.min(MAX_SEGMENTS, Math.max(1, Math.ceil(bytes / SEGMENT_BYTES)));
   } catch (error) {
@@ -193,7 +191,7 @@ export async function scanPage(
   startKey: ScanKey | undefined,
   pageLimit?: number,
 ): Promise<ScanPage> {
-  const { Items, LastEvaluatedKey } = await client().send(
+  const { Items, LastEvaluatedKey } = await bulkReadClient().send(
     new ScanCommand({
       TableName: request.table,
       Segment: segment,

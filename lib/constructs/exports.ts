@@ -125,9 +125,9 @@ export class DataExports extends Construct {
       table: props.table,
       tableAccess: 'getItem',
       timeout: Duration.seconds(EXPORT_WORKER_TIMEOUT_SECONDS),
-      // Sized from the measured rows per CPU-second (bench/exports.ts: 25,000–31,000 for 200,000 orders
-      // in every format): Lambda's CPU share grows with memory up to one full vCPU at 1,769 MB, about
-      // 2.5 × the 10,000 rows/s goal; at 1,024 MB (0.58 vCPU) the CPU alone would allow 14,000–18,000,
+      // Sized from the measured rows per CPU-second (bench/exports.ts: 22,000–31,000 for 200,000 orders
+      // in every format): Lambda's CPU share grows with memory up to one full vCPU at 1,769 MB, more than
+      // twice the 10,000 rows/s goal; at 1,024 MB (0.58 vCPU) the CPU alone would allow 13,000–18,000,
       // too little margin for a slower core. The worker is one thread, so more memory would buy
       // nothing but a second core; the same CPU-seconds at a larger share cost about the same.
       memorySize: EXPORT_WORKER_MEMORY_MB,

@@ -9,6 +9,7 @@ import { documentClient, tableName } from '../../functions/shared/db';
 import { newId } from '../../functions/shared/ids';
 import { orderKeys } from '../../functions/shared/keys';
 import { startLocalS3, type LocalS3 } from '../../local/s3';
+import { contextWithin, runExportToEnd } from '../support/export-legs';
 
 /**
  * The export worker's overlapped pipeline against DynamoDB Local and s3rver: each segment's next Scan
@@ -108,22 +109,7 @@ afterAll(async () => {
 const admin = { kind: 'staff' as const, id: 'x', email: 'x@example.com', name: 'X', roles: [] as string[], grants: ['*'], actor: 'staff:pipeline-test' as const };
 const ctx = () => ({ actor: admin.actor, requestId: 'pipeline-test', sourceIp: '127.0.0.1', at: new Date().toISOString() });
 
-/** A Lambda context whose time runs out after `calls` questions (then it answers 0 ms left). */
-function contextWithin(calls: number) {
-  let asked = 0;
-  return { awsRequestId: `req-${Math.random()}`, getRemainingTimeInMillis: () => (++asked <= calls ? 600_000 : 0) };
-}
-
-async function runToEnd(id: string, callsPerLeg: number, options: { segments: number; pageLimit: number }) {
-  let legs = 0;
-  for (;;) {
-    const job = (await repo.findExportJob(id))!;
-    if (job.legState !== 'pending') return { job, legs };
-    await worker.runJobLeg(job, contextWithin(callsPerLeg), { ...options, reserveMs: 1_000 });
-    legs++;
-    if (legs > 500) throw new Error('too many legs');
-  }
-}
+const runToEnd = runExportToEnd;
 
 /** The downloaded file, checked against the job's size and its sha256 computed while writing. */
 async function download(id: string): Promise<Buffer> {

@@ -8,6 +8,7 @@ import type { StaffPrincipal } from '../../functions/shared/auth/principal';
 import { startLocalS3, type LocalS3 } from '../../local/s3';
 import { order, payInFull, productWithStock } from '../support/commerce';
 import { createStaff } from '../support/staff';
+import { contextWithin, runExportToEnd } from '../support/export-legs';
 
 /**
  * The export worker against DynamoDB Local and s3rver: a job runs in one leg, or, when its invocation
@@ -67,22 +68,7 @@ const principal = (grants: string[]): StaffPrincipal => ({
 });
 const ctx = () => ({ actor: 'staff:int', requestId: 'int-test', sourceIp: '127.0.0.1', at: new Date().toISOString() });
 
-/** A Lambda context whose time runs out after `calls` questions (then it answers 0 ms left). */
-function contextWithin(calls: number) {
-  let asked = 0;
-  return { awsRequestId: `req-${Math.random()}`, getRemainingTimeInMillis: () => (++asked <= calls ? 600_000 : 0) };
-}
-
-async function runToEnd(id: string, callsPerLeg: number, options = { pageLimit: 2, segments: 3 }) {
-  let legs = 0;
-  for (;;) {
-    const job = (await repo.findExportJob(id))!;
-    if (job.legState !== 'pending') return { job, legs };
-    await worker.runJobLeg(job, contextWithin(callsPerLeg), { ...options, reserveMs: 1_000 });
-    legs++;
-    if (legs > 200) throw new Error('too many legs');
-  }
-}
+const runToEnd = (id: string, callsPerLeg: number, options = { pageLimit: 2, segments: 3 }) => runExportToEnd(id, callsPerLeg, options);
 
 async function download(job: { id: string }): Promise<Buffer> {
   const view = await jobs.getExport(job.id, principal(['*']));
