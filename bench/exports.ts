@@ -131,10 +131,19 @@ interface ChildRun {
   maxRssMb: number;
 }
 
-/** Runs the queued job in a Node process of its own (tsx's loader, the bench's environment). */
-function exportInChild(jobId: string): Promise<ChildRun> {
+/**
+ * bench/export-job.ts bundled as the worker ships (esbuild with the deployed options, minified), so
+ * the export's process holds what a Lambda container holds and not tsx's loader and its sources.
+ */
+async function bundleExportJob(): Promise<string> {
+  const { bundle } = await import('./bundles');
+  return (await bundle('export-job', join(__dirname, 'export-job.ts'), join(__dirname, '.work', 'bundles'))).file;
+}
+
+/** Runs the queued job in a Node process of its own (the bundled job, the bench's environment). */
+function exportInChild(bundleFile: string, jobId: string): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'export-job.ts'), jobId], {
+    const child = spawn(process.execPath, [bundleFile, jobId], {
       cwd: ROOT,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,6 +176,7 @@ export async function measureExports(rows: number) {
     const segments = await scanSegments(ENTITY_DEFINITIONS.order);
     const request = scanRequest(ENTITY_DEFINITIONS.order, {});
     const raw = bulkReadClient(); // the worker's own kind of client (it runs in another process)
+    const jobBundle = await bundleExportJob();
 
     const scanOnly = () =>
       sampled(async () => {
@@ -199,7 +209,7 @@ export async function measureExports(rows: number) {
       const id = newId();
       const ctx = { actor: 'staff:bench', requestId: 'bench', sourceIp: '127.0.0.1', at: new Date().toISOString() };
       await queueExport({ id, entity: 'order', format, filter: undefined, plan: planExport(ENTITY_DEFINITIONS.order, undefined, ['*']), objectKey: objectKeyOf(id, format) }, ctx);
-      return exportInChild(id);
+      return exportInChild(jobBundle, id);
     };
 
     await scanOnly(); // warms the client, the code paths and DynamoDB Local
@@ -279,7 +289,7 @@ export function exportsReportLines(r: ExportsResult): string[] {
   return [
     '## Exports',
     '',
-    `${n(r.rows)} orders written straight into DynamoDB Local (two lines each, ${n(r.seedRowsPerSecond)} items/s with BatchWriteItem); then one job per format, run as the worker runs it in a Node process of its own (bench/export-job.ts, started with tsx's loader, which runs nothing but the export): ${r.segments} parallel Scan segments (the worker's choice for this table: one per ${r.segmentMiB} MiB of it, at most 16), each asking for its next page while the current one is mapped and written → format writer → S3 multipart upload to s3rver (a process of its own), 8 MiB parts, up to 4 at once. Right before and right after each format, in the bench process, the baseline (the mean of the two): a raw parallel Scan of the same items — the same requests (segments, filter, projection) through the low-level DynamoDB client, each segment asking for its next page as soon as one arrives, nothing decoded, mapped, written or uploaded. Ratio = the export's rows/s over the baseline's. Memory in the export's process: RSS sampled every 20 ms with \`process.memoryUsage.rss()\` and the kernel's high-water mark (getrusage), the whole process (Node, tsx, the SDK, the export) — not a growth over a level. Rows per CPU-second: rows over the export process's CPU time (user + system), what sizes the worker's Lambda memory (docs/decisions.md).`,
+    `${n(r.rows)} orders written straight into DynamoDB Local (two lines each, ${n(r.seedRowsPerSecond)} items/s with BatchWriteItem); then one job per format, run as the worker runs it in a Node process of its own that runs nothing but the export (bench/export-job.ts, bundled with the options the worker ships with: esbuild, minified): ${r.segments} parallel Scan segments (the worker's choice for this table: one per ${r.segmentMiB} MiB of it, at most 16), each asking for its next page while the current one is mapped and written → format writer → S3 multipart upload to s3rver (a process of its own), 8 MiB parts, up to 4 at once. Right before and right after each format, in the bench process, the baseline (the mean of the two): a raw parallel Scan of the same items — the same requests (segments, filter, projection) through the low-level DynamoDB client, each segment asking for its next page as soon as one arrives, nothing decoded, mapped, written or uploaded. Ratio = the export's rows/s over the baseline's. Memory in the export's process: RSS sampled every 20 ms with \`process.memoryUsage.rss()\` and the kernel's high-water mark (getrusage), the whole process (Node, the SDK, the export) — not a growth over a level. Rows per CPU-second: rows over the export process's CPU time (user + system), what sizes the worker's Lambda memory (docs/decisions.md).`,
     '',
     '| format | rows | file | seconds | rows/s | raw Scan rows/s | ratio | rows per CPU-second | peak RSS (sampled / kernel) | heap peak |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
