@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { ENTITY_DEFINITIONS, EXPORT_ENTITIES, maskValue, rowMapper, type Row } from '../../functions/exports/entities';
 import { createFormatWriter, PARQUET_ROW_GROUP_ROWS } from '../../functions/exports/formats';
 import { planExport } from '../../functions/exports/jobs';
@@ -282,6 +282,8 @@ describe('writers', () => {
     expect(read).toHaveLength(many.length);
     expect(read[0]).toMatchObject({ order_id: order.id, line_number: 1n, sku: 'SKU-1', quantity: 2n, order_created_at: new Date('2026-03-01T10:00:00.000Z') });
     expect(read.at(-1)).toMatchObject({ line_number: BigInt(many.length) });
+    // A full group, the five rows flushed at the checkpoint, the five written after it.
+    expect(parquetMetadata(buffer).row_groups.map((group) => Number(group.num_rows))).toEqual([PARQUET_ROW_GROUP_ROWS, 5, 5]);
   });
 });
 
