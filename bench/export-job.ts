@@ -6,10 +6,10 @@ import { runJobLeg } from '../functions/exports/worker';
 /**
  * One export job in a process of its own (bench/exports.ts bundles it as the worker ships and runs it
  * with the bench's environment: DynamoDB Local, s3rver, table names), so that the memory measured
- * is the export's and not the bench's. It runs the queued job's leg as the worker does (claim, parallel Scan → rows → writer →
- * multipart upload, complete) with a whole invocation's time, and prints one line of JSON: the
- * segment count the worker chose, rows, bytes, wall and CPU seconds of the leg, and memory: the
- * process's peak RSS sampled every 20 ms with process.memoryUsage.rss() (heapUsed every 100 ms; and the
+ * is the export's and not the bench's. It runs the queued job's leg as the worker does (claim,
+ * parallel Scan → rows → writer → multipart upload, complete) with a whole invocation's time, and
+ * prints one line of JSON: the segment count the worker chose, rows, bytes, wall and CPU seconds of
+ * the leg, and memory: the process's peak RSS sampled every 20 ms with process.memoryUsage.rss() (heapUsed every 100 ms; and the
  * growth of both over the level just before the leg, after the modules loaded) and, as a check,
  * the kernel's high-water mark (getrusage maxrss), which also sees a peak between two samples.
  */
