@@ -6,9 +6,10 @@ import { freePort } from '../local/ports';
 
 /**
  * DynamoDB Local (in memory) with both tables, and the environment a handler reads, set before any
- * handler module is loaded (as in a Lambda container). Returns a function that stops it.
+ * handler module is loaded (as in a Lambda container). Returns a function that stops it, and
+ * the engine's process id (the export bench reports its CPU).
  */
-export async function startBenchEnvironment(): Promise<{ stop(): Promise<void> }> {
+export async function startBenchEnvironment(): Promise<{ stop(): Promise<void>; enginePid: number }> {
   installModuleHooks(); // handlers import ESM-only middy; see local/module-hooks.ts
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   Object.assign(process.env, {
@@ -25,5 +26,5 @@ export async function startBenchEnvironment(): Promise<{ stop(): Promise<void> }
   await ensureTable(admin, SINGLE_TABLE, 'Backoffice-bench');
   await ensureTable(admin, AUDIT_TABLE, 'AuditLog-bench');
   admin.destroy();
-  return { stop: () => dynamo.stop() };
+  return { stop: () => dynamo.stop(), enginePid: dynamo.process.pid! };
 }

@@ -1,6 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { round } from './stats';
+import { median, round } from './stats';
 
 /**
  * Export jobs (functions/exports) over `rows` orders written straight into DynamoDB Local. Each format
@@ -8,11 +10,12 @@ import { round } from './stats';
  * prefetched per segment → row mapper → writer → S3 multipart upload with parts in parallel, to
  * s3rver in a process of its own — in a child process that runs only the export (bench/export-job.ts),
  * so its memory is the export's: peak RSS sampled every 20 ms, and the kernel's high-water mark.
- * Before and after each run of a format, in this process, a raw parallel Scan of the same items (the
- * format's baseline is the best of those around its runs, its rate its best run's): the same Scan
- * requests (segments, filter, projection) through the low-level client, each segment asking for
- * its next page as soon as one arrives, nothing decoded, mapped, written or uploaded. It is what
- * the engine delivers at the moment, so the ratio holds on a noisy shared machine.
+ * Before and after every export, in this process, a raw parallel Scan of the same items: the same
+ * Scan requests (segments, filter, projection) through the low-level client, each segment asking
+ * for its next page as soon as one arrives, nothing mapped, written or uploaded. Each export is
+ * compared with the scans on either side of it, what the engine delivered at that moment, so the
+ * ratio holds on a noisy shared machine; the CPU of DynamoDB Local, s3rver and the whole machine
+ * is read from /proc, to show which of them limits the pace.
  */
 const ORDER_STATUSES = ['pending_payment', 'paid', 'fulfilling', 'shipped', 'delivered', 'completed', 'cancelled'];
 const FORMATS = ['csv', 'jsonl', 'parquet'] as const;
@@ -21,8 +24,8 @@ const ROOT = join(__dirname, '..');
 const ROWS_PER_SECOND_GOAL = 10_000;
 const RATIO_GOAL = 0.9;
 const PEAK_RSS_GOAL_MB = 256;
-/** Runs of each format (BENCH_EXPORT_RUNS). */
-const EXPORT_RUNS = Math.max(1, Number(process.env.BENCH_EXPORT_RUNS ?? 2));
+/** Rounds of the three formats (BENCH_EXPORT_ROUNDS): each format runs this many times. */
+const EXPORT_ROUNDS = Math.max(1, Number(process.env.BENCH_EXPORT_ROUNDS ?? 5));
 
 async function startS3(): Promise<{ endpoint: string; bucket: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, 's3-server.ts')], {
@@ -162,7 +165,46 @@ function exportInChild(bundleFile: string, jobId: string): Promise<ChildRun> {
   });
 }
 
-export async function measureExports(rows: number) {
+/** CPU time one process has used so far (user + system, all its threads), in seconds, from /proc. */
+function ownCpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+}
+
+/** The process ids started by a process, and by those, and so on (from /proc). */
+function descendantsOf(pid: number): number[] {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+  return children.flatMap((child) => [child, ...descendantsOf(child)]);
+}
+
+/**
+ * CPU time a process and its descendants have used so far, in seconds: s3rver runs under tsx, which
+ * starts the Node process that does the work.
+ */
+function cpuSecondsOf(pid: number): number {
+  return [pid, ...descendantsOf(pid)].reduce((sum, id) => sum + ownCpuSecondsOf(id), 0);
+}
+
+/** CPU seconds the whole machine has been busy so far (every core; not idle, not waiting on I/O). */
+function machineBusySeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number); // skips idle and iowait
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+interface ProcessCpu {
+  perThousandRows: number;
+  /** CPU seconds per wall second. */
+  cores: number;
+}
+const perThousand = (cpuSeconds: number, rows: number, seconds: number): ProcessCpu => ({ perThousandRows: (cpuSeconds / rows) * 1_000, cores: cpuSeconds / seconds });
+
+/** `enginePid`: DynamoDB Local's process, whose CPU each run reports. */
+export async function measureExports(rows: number, enginePid: number) {
   const s3 = await startS3();
   Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, EXPORTS_BUCKET: s3.bucket });
   try {
@@ -214,50 +256,83 @@ export async function measureExports(rows: number) {
       return exportInChild(jobBundle, id);
     };
 
+    const timedScan = async () => {
+      const engineBefore = cpuSecondsOf(enginePid);
+      const machineBefore = machineBusySeconds();
+      const clientBefore = process.cpuUsage();
+      const scan = await scanOnly();
+      const client = process.cpuUsage(clientBefore);
+      return {
+        items: scan.value,
+        rowsPerSecond: scan.value / scan.seconds,
+        engine: perThousand(cpuSecondsOf(enginePid) - engineBefore, scan.value, scan.seconds),
+        client: perThousand((client.user + client.system) / 1e6, scan.value, scan.seconds),
+        machineCores: (machineBusySeconds() - machineBefore) / scan.seconds,
+      };
+    };
+
     await scanOnly(); // warms the client, the code paths and DynamoDB Local
-    // Each format runs EXPORT_RUNS times with a scan after each, and after the scan before its first
-    // run: the export's rate is its best run's, the baseline's the best of the scans around its runs
-    // (one more than the runs, so the baseline has the better odds). Best of several, on both sides,
-    // because what disturbs a run on this shared machine mostly slows it down; the engine's own pace
-    // still varies between scans, which moves the ratio (docs/decisions.md).
-    const scans = [await scanOnly()];
-    const formats = [];
-    for (const format of FORMATS) {
-      const runs: ChildRun[] = [];
-      const around = [scans.at(-1)!];
-      for (let i = 0; i < EXPORT_RUNS; i++) {
-        console.log(`  exporting as ${format} in a process of its own (${i + 1} of ${EXPORT_RUNS})…`);
+    // Scan, export, scan, export, …, scan: every export lies between two scans, and its ratio is its
+    // rows/s over the mean of those two, so it is compared with what the engine delivered just
+    // before and just after it. ROUNDS rounds of every format, the order rotated from round to round
+    // (each format takes each place once in three); a format's ratio is the median of its runs'.
+    // A median of paired ratios, because DynamoDB Local's own pace drifts by up to a third over
+    // minutes (docs/decisions.md): a best or a single run picks up the drift, a pair mostly cancels it.
+    const scans = [await timedScan()];
+    const runs: Array<ChildRun & { format: (typeof FORMATS)[number]; engine: ProcessCpu; s3: ProcessCpu; machineCores: number; ratio: number }> = [];
+    for (let round = 0; round < EXPORT_ROUNDS; round++) {
+      for (let i = 0; i < FORMATS.length; i++) {
+        const format = FORMATS[(round + i) % FORMATS.length]!;
+        console.log(`  exporting as ${format} in a process of its own (round ${round + 1} of ${EXPORT_ROUNDS})…`);
+        const engineBefore = cpuSecondsOf(enginePid);
+        const s3Before = cpuSecondsOf(s3.child.pid!);
+        const machineBefore = machineBusySeconds();
+        const started = performance.now();
         const run = await exportAs(format);
+        // Cores over the wall time of the whole child (its start included), as the CPU was read around it.
+        const wallSeconds = (performance.now() - started) / 1_000;
+        const machineCores = (machineBusySeconds() - machineBefore) / wallSeconds;
+        const engine = perThousand(cpuSecondsOf(enginePid) - engineBefore, run.rowCount, wallSeconds);
+        const s3Used = perThousand(cpuSecondsOf(s3.child.pid!) - s3Before, run.rowCount, wallSeconds);
         if (run.segments !== segments) throw new Error(`The export used ${run.segments} segments, the baseline ${segments}`);
-        runs.push(run);
-        const scan = await scanOnly();
-        scans.push(scan);
-        around.push(scan);
+        const before = scans.at(-1)!;
+        const after = await timedScan();
+        scans.push(after);
+        runs.push({ ...run, format, engine, s3: s3Used, machineCores, ratio: run.rowCount / run.seconds / ((before.rowsPerSecond + after.rowsPerSecond) / 2) });
       }
-      const best = runs.reduce((a, b) => (b.rowCount / b.seconds > a.rowCount / a.seconds ? b : a));
-      const rowsPerSecond = best.rowCount / best.seconds;
-      const scanRate = Math.max(...around.map((scan) => scan.value / scan.seconds));
-      formats.push({
-        format,
-        runs: runs.length,
-        rowCount: best.rowCount,
-        bytes: best.bytes,
-        seconds: round(best.seconds, 2),
-        rowsPerSecond: Math.round(rowsPerSecond),
-        /** Every run's rows/s, the best one above. */
-        runRowsPerSecond: runs.map((run) => Math.round(run.rowCount / run.seconds)),
-        scanRowsPerSecond: Math.round(scanRate),
-        ratioToScan: round(rowsPerSecond / scanRate),
-        /** Rows per CPU-second of the export process (what sizes the Lambda function's memory): the fewest of the runs. */
-        rowsPerCpuSecond: Math.round(Math.min(...runs.map((run) => run.rowCount / run.cpuSeconds))),
-        /** In the export's own process, the highest of the runs: sampled peak RSS, and the kernel's high-water mark. */
-        peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
-        maxRssMb: Math.max(...runs.map((run) => run.maxRssMb)),
-        peakHeapMb: Math.max(...runs.map((run) => run.peakHeapMb)),
-        rssGrowthMb: Math.max(...runs.map((run) => run.rssGrowthMb)),
-        heapGrowthMb: Math.max(...runs.map((run) => run.heapGrowthMb)),
-      });
     }
+    const formats = FORMATS.map((format) => {
+      const own = runs.filter((run) => run.format === format);
+      return {
+        format,
+        runs: own.length,
+        rowCount: own[0]!.rowCount,
+        bytes: own[0]!.bytes,
+        /** Medians of the runs. */
+        seconds: round(median(own.map((run) => run.seconds)), 2),
+        rowsPerSecond: Math.round(median(own.map((run) => run.rowCount / run.seconds))),
+        ratioToScan: round(median(own.map((run) => run.ratio))),
+        /** Every run's rows/s and ratio, in the order they ran. */
+        runRowsPerSecond: own.map((run) => Math.round(run.rowCount / run.seconds)),
+        runRatios: own.map((run) => round(run.ratio)),
+        /** Rows per CPU-second of the export process (what sizes the Lambda function's memory): the fewest of the runs. */
+        rowsPerCpuSecond: Math.round(Math.min(...own.map((run) => run.rowCount / run.cpuSeconds))),
+        /** DynamoDB Local's and s3rver's CPU while the export ran (medians): seconds per 1,000 rows, and cores. */
+        engineCpuPerThousandRows: round(median(own.map((run) => run.engine.perThousandRows)), 3),
+        engineCores: round(median(own.map((run) => run.engine.cores))),
+        s3CpuPerThousandRows: round(median(own.map((run) => run.s3.perThousandRows)), 3),
+        s3Cores: round(median(own.map((run) => run.s3.cores))),
+        /** The export process's own CPU, in cores (median), and the whole machine's busy cores while it ran. */
+        exportCores: round(median(own.map((run) => run.cpuSeconds / run.seconds))),
+        machineCores: round(median(own.map((run) => run.machineCores))),
+        /** In the export's own process, the highest of the runs: sampled peak RSS, and the kernel's high-water mark. */
+        peakRssMb: Math.max(...own.map((run) => run.peakRssMb)),
+        maxRssMb: Math.max(...own.map((run) => run.maxRssMb)),
+        peakHeapMb: Math.max(...own.map((run) => run.peakHeapMb)),
+        rssGrowthMb: Math.max(...own.map((run) => run.rssGrowthMb)),
+        heapGrowthMb: Math.max(...own.map((run) => run.heapGrowthMb)),
+      };
+    });
     raw.destroy();
     return {
       rows,
@@ -266,10 +341,17 @@ export async function measureExports(rows: number) {
       segmentMiB: SEGMENT_BYTES / 1024 / 1024,
       seedRowsPerSecond: Math.round(rows / seeding.seconds),
       scan: {
-        items: scans[0]!.value,
-        peakRssMb: Math.max(...scans.map((s) => s.peakRssMb)),
-        rssGrowthMb: Math.max(...scans.map((s) => s.rssGrowthMb)),
-        heapGrowthMb: Math.max(...scans.map((s) => s.heapGrowthMb)),
+        items: scans[0]!.items,
+        /** Every scan's rows/s, in the order they ran (the first before the first export). */
+        runRowsPerSecond: scans.map((scan) => Math.round(scan.rowsPerSecond)),
+        /** DynamoDB Local's CPU while the scans ran (medians): seconds per 1,000 rows, and cores. */
+        engineCpuPerThousandRows: round(median(scans.map((scan) => scan.engine.perThousandRows)), 3),
+        engineCores: round(median(scans.map((scan) => scan.engine.cores))),
+        /** The bench process's CPU while it scans (the low-level client's decoding of every page). */
+        clientCpuPerThousandRows: round(median(scans.map((scan) => scan.client.perThousandRows)), 3),
+        clientCores: round(median(scans.map((scan) => scan.client.cores))),
+        /** The whole machine's busy cores while the scans ran (median). */
+        machineCores: round(median(scans.map((scan) => scan.machineCores))),
       },
       formats,
     };
@@ -290,28 +372,31 @@ const n = (value: number) => value.toLocaleString('en');
 export function exportsTargetRows(r: ExportsResult): string[] {
   const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
   return [
-    `| export of ${n(r.rows)} orders ≥ ${n(ROWS_PER_SECOND_GOAL)} rows/s, or ≥ ${RATIO_GOAL} × a raw parallel Scan of the same segments in the same run | ${r.formats
-      .map((f) => `${f.format} ${n(f.rowsPerSecond)} rows/s (${f.ratioToScan} × ${n(f.scanRowsPerSecond)})`)
-      .join(', ')}; ${r.segments} segments | ${yes(r.formats.every(fastEnough))} |`,
+    `| export of ${n(r.rows)} orders ≥ ${n(ROWS_PER_SECOND_GOAL)} rows/s, or ≥ ${RATIO_GOAL} × a raw parallel Scan of the same segments in the same run (median of ${r.formats[0]?.runs ?? 0} runs, each against the scans just before and after it) | ${r.formats
+      .map((f) => `${f.format} ${f.ratioToScan} × (${n(f.rowsPerSecond)} rows/s)`)
+      .join(', ')}; scans ${n(Math.min(...r.scan.runRowsPerSecond))}–${n(Math.max(...r.scan.runRowsPerSecond))} rows/s; ${r.segments} segments | ${yes(r.formats.every(fastEnough))} |`,
     `| export memory: peak RSS ≤ ${PEAK_RSS_GOAL_MB} MB exporting ${n(r.rows)} orders, in a process of its own | ${r.formats
       .map((f) => `${f.format} ${peakOf(f)} MB`)
       .join(', ')} | ${yes(r.formats.every((f) => peakOf(f) <= PEAK_RSS_GOAL_MB))} |`,
   ];
 }
 
-/** The report's section on exports: one paragraph on the method and the table. */
+/** The report's section on exports: one paragraph on the method, the table, and the scans. */
 export function exportsReportLines(r: ExportsResult): string[] {
+  const cores = availableParallelism();
   return [
     '## Exports',
     '',
-    `${n(r.rows)} orders written straight into DynamoDB Local (two lines each, ${n(r.seedRowsPerSecond)} items/s with BatchWriteItem); then one job per format, run as the worker runs it in a Node process of its own that runs nothing but the export (bench/export-job.ts, bundled with the options the worker ships with: esbuild, minified): ${r.segments} parallel Scan segments (the worker's choice for this table: one per ${r.segmentMiB} MiB of it, at most 16), each asking for its next page while the current one is mapped and written → format writer → S3 multipart upload to s3rver (a process of its own), 8 MiB parts, up to 4 at once. Each format runs ${r.formats[0]?.runs ?? 1} times, with, in the bench process, a raw parallel Scan of the same items before its first run and after each run — the same requests (segments, filter, projection) through the low-level DynamoDB client, each segment asking for its next page as soon as one arrives, nothing decoded, mapped, written or uploaded. Ratio = the export's best run's rows/s over the best of the scans around its runs (all runs in the rows/s column; what disturbs a run on this shared machine mostly slows it, though DynamoDB Local's own pace varies from scan to scan). Memory in the export's process, the highest of the runs: RSS sampled every 20 ms with \`process.memoryUsage.rss()\` and the kernel's high-water mark (getrusage), the whole process (Node, the SDK, the export) — not a growth over a level. Rows per CPU-second: rows over the export process's CPU time (user + system), the fewest of the runs, what sizes the worker's Lambda memory (docs/decisions.md).`,
+    `${n(r.rows)} orders written straight into DynamoDB Local (two lines each, ${n(r.seedRowsPerSecond)} items/s with BatchWriteItem); then export jobs run as the worker runs them, each in a Node process of its own that runs nothing but the export (bench/export-job.ts, bundled with the options the worker ships with: esbuild, minified): ${r.segments} parallel Scan segments (the worker's choice for this table: one per ${r.segmentMiB} MiB of it, at most 16), each asking for its next page while the current one is mapped and written → format writer → S3 multipart upload to s3rver (a process of its own), 8 MiB parts, up to 4 at once. Between every two exports, and before the first and after the last, the bench process runs a raw parallel Scan of the same items — the same requests (segments, filter, projection) through the low-level DynamoDB client, each segment asking for its next page as soon as one arrives, nothing mapped, written or uploaded. ${r.formats[0]?.runs ?? 1} rounds of the three formats, their order rotated each round. A run's ratio = its rows/s over the mean of the scans just before and after it; a format's ratio and rows/s are the medians of its runs (every run in the table). Paired and median, because DynamoDB Local's own pace drifts by up to a third within minutes. CPU from /proc (every thread, and s3rver's child processes) while each export and each scan ran: DynamoDB Local's per 1,000 rows, and the cores busy in the export's process, DynamoDB Local, s3rver and the whole machine — the export's processes share the machine's cores with the engine, the raw Scan's client barely uses any. Memory in the export's process, the highest of the runs: RSS sampled every 20 ms with \`process.memoryUsage.rss()\` and the kernel's high-water mark (getrusage), the whole process (Node, the SDK, the export) — not a growth over a level. Rows per CPU-second: rows over the export process's CPU time (user + system), the fewest of the runs, what sizes the worker's Lambda memory (docs/decisions.md).`,
     '',
-    '| format | rows | file | seconds | rows/s | raw Scan rows/s | ratio | rows per CPU-second | peak RSS (sampled / kernel) | heap peak |',
+    `| format | rows | file | rows/s (runs) | ratio to the scans around it (runs) | export rows per CPU-second | DynamoDB Local CPU per 1,000 rows | cores busy: export / DynamoDB Local / s3rver / machine (of ${cores}) | peak RSS (sampled / kernel) | heap peak |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.formats.map(
       (f) =>
-        `| ${f.format} | ${n(f.rowCount)} | ${round(f.bytes / 1024 / 1024, 1)} MB | ${f.seconds} | ${n(f.rowsPerSecond)} (runs: ${f.runRowsPerSecond.map(n).join(', ')}) | ${n(f.scanRowsPerSecond)} | ${f.ratioToScan} | ${n(f.rowsPerCpuSecond)} | ${f.peakRssMb} / ${f.maxRssMb} MB | ${f.peakHeapMb} MB |`,
+        `| ${f.format} | ${n(f.rowCount)} | ${round(f.bytes / 1024 / 1024, 1)} MB | ${n(f.rowsPerSecond)} (${f.runRowsPerSecond.map(n).join(', ')}) | **${f.ratioToScan}** (${f.runRatios.join(', ')}) | ${n(f.rowsPerCpuSecond)} | ${f.engineCpuPerThousandRows} s | ${f.exportCores} / ${f.engineCores} / ${f.s3Cores} / ${f.machineCores} | ${f.peakRssMb} / ${f.maxRssMb} MB | ${f.peakHeapMb} MB |`,
     ),
+    '',
+    `Raw Scans, in the order they ran: ${r.scan.runRowsPerSecond.map(n).join(', ')} rows/s. DynamoDB Local's CPU per 1,000 rows while they ran: ${r.scan.engineCpuPerThousandRows} s; the bench process's (the low-level client): ${r.scan.clientCpuPerThousandRows} s; cores busy: DynamoDB Local ${r.scan.engineCores}, the bench process ${r.scan.clientCores}, the machine ${r.scan.machineCores} (of ${cores}).`,
     '',
   ];
 }

@@ -360,14 +360,14 @@ function writeOutputs(results: Results): void {
 
 /**
  * `npm run bench -- --only exports`: measures the exports again (they take a table of their own and
- * about a quarter of an hour) and rewrites the report with them, the rest kept from results.json.
+ * about 40 minutes) and rewrites the report with them, the rest kept from results.json.
  */
 async function measureExportsOnly(): Promise<void> {
   const results = JSON.parse(readFileSync(join(HERE, 'results.json'), 'utf8')) as Results;
   const env = await startBenchEnvironment();
   try {
     console.log(`Measuring exports of ${EXPORT_ROWS} orders…`);
-    results.exports = await (await import('./exports')).measureExports(EXPORT_ROWS);
+    results.exports = await (await import('./exports')).measureExports(EXPORT_ROWS, env.enginePid);
     results.exportsMeasuredAt = new Date().toISOString();
   } finally {
     await env.stop();
@@ -412,7 +412,7 @@ async function main() {
     stream = await measureStreamConsumers(STREAM_ROUNDS);
     console.log(`Measuring exports of ${EXPORT_ROWS} orders…`);
     const { measureExports } = await import('./exports');
-    exportsResult = await measureExports(EXPORT_ROWS);
+    exportsResult = await measureExports(EXPORT_ROWS, env.enginePid);
     (await import('../functions/shared/db')).documentClient.destroy();
   } finally {
     await sfn.dispose();
